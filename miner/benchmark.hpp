@@ -1,0 +1,53 @@
+// `nonceforge benchmark`: hashrate of every hashing backend this machine can run, measured
+// through the same HashBackend::Scan that mining uses.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace nonceforge::miner {
+
+struct BenchmarkOptions {
+    double seconds = 5.0;           // measured time per row, after a short warm-up
+    std::string cpu_impl;           // empty: every usable implementation
+    unsigned threads = 0;           // 0: one per logical CPU
+    bool single_thread_rows = true; // also measure each implementation on one thread
+    bool pin_threads = false;       // pin worker i to CPU i
+};
+
+struct BenchmarkRow {
+    std::string backend; // "cpu"
+    std::string impl;    // "avx512-16way-x2"
+    unsigned threads = 0;
+    double median_hps = 0; // median of the per-interval rates
+    double min_hps = 0;
+    double max_hps = 0;
+    double mean_hps = 0; // all hashes over all measured time
+    uint64_t hashes = 0;
+    double seconds = 0;
+    int intervals = 0;
+};
+
+struct BenchmarkReport {
+    std::string cpu_brand;
+    std::string cpu_features;
+    unsigned logical_cpus = 0;
+    std::string chosen_impl;              // what mining would use
+    std::vector<std::string> unavailable; // "name: reason"
+    std::vector<BenchmarkRow> rows;
+
+    nlohmann::json ToJson() const;
+    std::string ToTable() const;
+};
+
+// Runs the benchmark; `progress` (may be empty) receives a line per finished row.
+BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
+                             const std::function<void(const std::string&)>& progress);
+
+// "12.34 MH/s" and friends.
+std::string FormatHashrate(double hashes_per_second);
+
+} // namespace nonceforge::miner

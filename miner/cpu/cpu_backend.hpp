@@ -1,0 +1,57 @@
+// The CPU hashing backend: the registry of scan implementations compiled into this binary,
+// runtime selection by CPU features and self-test, and the HashBackend that drives one of them.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "miner/cpu/cpu_features.hpp"
+#include "miner/cpu/scan_impls.hpp"
+#include "miner/hash_backend.hpp"
+
+namespace nonceforge::cpu {
+
+struct CpuImpl {
+    std::string_view name;      // "avx512-16way-x2": instruction set, lanes, interleave
+    std::string_view requires_; // the CPU feature it needs, for messages
+    uint32_t lanes;             // nonces per step
+    bool (*supported)(const CpuFeatures&);
+    ScanChunkFn scan;
+};
+
+// Every implementation compiled in, fastest first.
+std::span<const CpuImpl> AllCpuImpls();
+const CpuImpl* FindCpuImpl(std::string_view name);
+
+// Runs the implementation's known-answer and differential tests (with deliberately
+// unaligned input). Used at start-up and by the benchmark.
+miner::SelfTestResult SelfTestCpuImpl(const CpuImpl& impl);
+
+struct CpuSelection {
+    const CpuImpl* chosen = nullptr;      // the best usable one (generic at worst)
+    std::vector<std::string> usable;      // supported and passed the self-test
+    std::vector<std::string> unsupported; // "avx512-16way: needs avx512"
+    std::vector<std::string> failed;      // "name: reason" for failed self-tests
+};
+
+// Detects, self-tests and picks. With `forced` set, that implementation is chosen when it is
+// usable, and `chosen` is null with the reason in `failed`/`unsupported` otherwise.
+CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced = {});
+
+class CpuBackend final : public miner::HashBackend {
+public:
+    explicit CpuBackend(const CpuImpl& impl)
+        : m_impl(impl) {}
+    std::string Name() const override { return "cpu/" + std::string(m_impl.name); }
+    miner::SelfTestResult SelfTest() override { return SelfTestCpuImpl(m_impl); }
+    miner::ScanResult Scan(const core::WorkUnit& work, std::stop_token stop) override;
+    const CpuImpl& Impl() const { return m_impl; }
+
+private:
+    const CpuImpl& m_impl;
+};
+
+} // namespace nonceforge::cpu
