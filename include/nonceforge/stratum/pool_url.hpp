@@ -1,0 +1,29 @@
+// Pool addresses as miners write them: stratum+tcp://host:port, stratum+ssl:// or
+// stratum+tls:// (the same thing: TLS), optionally with user[:password]@ before the host.
+// IPv6 literals go in brackets: stratum+tcp://[::1]:3333.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nonceforge/core/expected.hpp"
+
+namespace nonceforge::stratum {
+
+struct PoolUrl {
+    bool tls = false;
+    std::string host;
+    uint16_t port = 0;
+    std::optional<std::string> user;     // from user[:password]@host, when present
+    std::optional<std::string> password;
+
+    // stratum+tcp://host:port (credentials never included).
+    std::string ToString() const;
+};
+
+// The error says what is wrong and quotes the offending part.
+core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text);
+
+} // namespace nonceforge::stratum

@@ -1,0 +1,71 @@
+// `nonceforge benchmark`: the hashrate of every hashing backend, as a table or JSON.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "miner/app/command.hpp"
+#include "miner/benchmark.hpp"
+
+namespace nonceforge::app {
+
+namespace {
+
+struct BenchmarkArgs {
+    miner::BenchmarkOptions options;
+    bool json = false;
+    std::string json_file;
+};
+
+int Run(const BenchmarkArgs& a) {
+    auto report = miner::RunBenchmark(a.options, [&](const std::string& line) {
+        if (!a.json) {
+            spdlog::info("measured {}", line);
+        }
+    });
+    if (report.rows.empty()) {
+        std::fprintf(stderr, "nonceforge: no hashing backend could be measured%s\n",
+                     a.options.cpu_impl.empty() ? "" : " (check --cpu-impl)");
+        for (const auto& u : report.unavailable) {
+            std::fprintf(stderr, "  %s\n", u.c_str());
+        }
+        return 1;
+    }
+    if (a.json) {
+        std::cout << report.ToJson().dump(2) << "\n";
+    } else {
+        std::cout << "\n" << report.ToTable();
+    }
+    if (!a.json_file.empty()) {
+        std::ofstream out(a.json_file);
+        if (!out) {
+            std::fprintf(stderr, "nonceforge: cannot write %s\n", a.json_file.c_str());
+            return 1;
+        }
+        out << report.ToJson().dump(2) << "\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+Command AddBenchmarkCommand(CLI::App& root) {
+    auto args = std::make_shared<BenchmarkArgs>();
+    CLI::App* cmd =
+        root.add_subcommand("benchmark", "Measure the hashrate of every hashing backend");
+    cmd->add_option("--seconds", args->options.seconds, "Measured seconds per row")
+        ->check(CLI::Range(0.2, 3600.0))
+        ->capture_default_str();
+    cmd->add_option("--cpu-impl", args->options.cpu_impl,
+                    "Measure only this CPU implementation (e.g. avx2-8way)");
+    cmd->add_option("-t,--threads", args->options.threads, "CPU threads (default: one per CPU)")
+        ->check(CLI::Range(1u, 4096u));
+    cmd->add_flag("--cpu-affinity", args->options.pin_threads, "Pin worker i to CPU i");
+    cmd->add_flag("--json", args->json, "Print the report as JSON");
+    cmd->add_option("--json-file", args->json_file, "Also write the JSON report here");
+    return {cmd, [args] { return Run(*args); }};
+}
+
+} // namespace nonceforge::app

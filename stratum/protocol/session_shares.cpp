@@ -1,0 +1,73 @@
+// Shares: submit, match the reply, and give every share exactly one verdict.
+#include "nonceforge/stratum/parser.hpp"
+#include "nonceforge/stratum/session.hpp"
+
+namespace nonceforge::stratum {
+
+void Session::Verdict(const core::Share& share, VerdictKind kind, std::string reason) {
+    Emit(action::ShareVerdict{share, kind, std::move(reason)});
+}
+
+void Session::OnShareFound(const event::ShareFound& e) {
+    const core::Share& share = e.share;
+    if (m_state != SessionState::Ready) {
+        Verdict(share, VerdictKind::Lost, "not connected to the pool");
+        return;
+    }
+    if (!share.job) {
+        Verdict(share, VerdictKind::Rejected, "share without a job");
+        return;
+    }
+    // Checked here because the pool cannot tell: mining.submit does not carry extranonce1.
+    if (share.job->sequence < m_connection_first_sequence) {
+        Verdict(share, VerdictKind::Stale, "job from an earlier connection");
+        return;
+    }
+    if (share.job->extranonce1 != m_extranonce1->Bytes() ||
+        share.job->extranonce2_size != m_extranonce2_size->Value()) {
+        Verdict(share, VerdictKind::Stale, "extranonce changed since the job");
+        return;
+    }
+    if (share.extranonce2.size() != share.job->extranonce2_size) {
+        Verdict(share, VerdictKind::Rejected,
+                "extranonce2 has " + std::to_string(share.extranonce2.size()) +
+                    " bytes, the job needs " + std::to_string(share.job->extranonce2_size));
+        return;
+    }
+    const uint64_t id = NextId();
+    if (!SendRequest(id, {ClientMethod::Submit, e.now, share},
+                     EncodeSubmit(id, m_config.user, share.ToSubmitFields()))) {
+        Verdict(share, VerdictKind::Lost,
+                "too many requests awaiting a reply (" + std::to_string(m_pending.Size()) + ")");
+    }
+}
+
+void Session::OnSubmitReply(const Response& r, const core::Share& share) {
+    auto outcome = ParseSubmitResult(r);
+    if (!outcome) {
+        Log(LogLevel::Warn, "unreadable mining.submit reply: " + outcome.error().Message());
+        Verdict(share, VerdictKind::Lost, "unreadable reply: " + outcome.error().Message());
+        return;
+    }
+    switch (outcome->kind) {
+    case SubmitOutcome::Kind::Accepted:
+        Verdict(share, VerdictKind::Accepted, {});
+        break;
+    case SubmitOutcome::Kind::Rejected:
+        Verdict(share, VerdictKind::Rejected, std::move(outcome->reason));
+        break;
+    case SubmitOutcome::Kind::Stale:
+        Verdict(share, VerdictKind::Stale, std::move(outcome->reason));
+        break;
+    }
+}
+
+void Session::LoseAllOutstanding(const std::string& reason) {
+    for (const auto& entry : m_pending.TakeAll()) {
+        if (entry.second.share) {
+            Verdict(*entry.second.share, VerdictKind::Lost, reason);
+        }
+    }
+}
+
+} // namespace nonceforge::stratum

@@ -1,0 +1,221 @@
+// Session scripts: every share gets exactly one verdict.
+#include <gtest/gtest.h>
+
+#include "session_harness.hpp"
+
+using namespace nonceforge;
+using namespace nonceforge::stratum;
+using namespace std::chrono_literals;
+using test::Actions;
+using test::Harness;
+using test::Jobs;
+using test::NotifyLine;
+using test::OnlySent;
+using test::Reply;
+using test::Verdicts;
+
+namespace {
+
+// A ready session with one job.
+struct Mining {
+    explicit Mining(SessionConfig c = Harness::Config())
+        : h(std::move(c)) {
+        h.Handshake();
+        job = Jobs(h.Line(NotifyLine("job1")))[0];
+    }
+    // Submits a share and returns its request id.
+    uint64_t Submit(uint32_t nonce = 7) {
+        auto req = OnlySent(h.Submit(Harness::ShareFor(job, nonce)));
+        return req.is_null() ? 0 : req["id"].get<uint64_t>();
+    }
+    action::ShareVerdict OnlyVerdict(const Actions& a) {
+        auto v = Verdicts(a);
+        EXPECT_EQ(v.size(), 1u);
+        return v.empty() ? action::ShareVerdict{} : v[0];
+    }
+    Harness h;
+    std::shared_ptr<const core::Job> job;
+};
+
+} // namespace
+
+TEST(SessionShares, SubmitLineAndAcceptedVerdict) {
+    Mining m;
+    core::Share share = Harness::ShareFor(m.job, 0xb2957c02);
+    share.version = 0x20000000 | 0x00002000; // one rolled bit
+    auto req = OnlySent(m.h.Submit(share));
+    EXPECT_EQ(req["method"], "mining.submit");
+    EXPECT_EQ(req["params"], nlohmann::json::parse(R"(["bc1qexample.rig1","job1","01010101",
+        "504e86b9","b2957c02","00002000"])"));
+    EXPECT_EQ(m.h.Session().OutstandingShares(), 1u);
+    auto v = m.OnlyVerdict(m.h.Line(Reply(req["id"], "true")));
+    EXPECT_EQ(v.kind, VerdictKind::Accepted);
+    EXPECT_EQ(v.reason, "");
+    EXPECT_EQ(v.share.nonce, 0xb2957c02u);
+    EXPECT_EQ(m.h.Session().OutstandingShares(), 0u);
+}
+
+TEST(SessionShares, WithoutVersionRollingFiveParams) {
+    SessionConfig c = Harness::Config();
+    c.version_rolling.reset();
+    Mining m(c);
+    auto req = OnlySent(m.h.Submit(Harness::ShareFor(m.job)));
+    EXPECT_EQ(req["params"].size(), 5u);
+}
+
+TEST(SessionShares, CkpoolStyleReject) {
+    Mining m;
+    const uint64_t id = m.Submit();
+    auto v = m.OnlyVerdict(
+        m.h.Line(R"({"result": false, "reject-reason": "Above target", "error": null, "id": )" +
+                 std::to_string(id) + "}"));
+    EXPECT_EQ(v.kind, VerdictKind::Rejected);
+    EXPECT_EQ(v.reason, "Above target");
+}
+
+TEST(SessionShares, PublicPoolStyleReject) {
+    Mining m;
+    const uint64_t id = m.Submit();
+    auto v = m.OnlyVerdict(m.h.Line(test::ErrorReply(id, R"([23, "Difficulty too low", ""])")));
+    EXPECT_EQ(v.kind, VerdictKind::Rejected);
+    EXPECT_EQ(v.reason, "Difficulty too low (code 23)");
+}
+
+TEST(SessionShares, StaleRejectsMapToStale) {
+    Mining m;
+    for (std::string error :
+         {R"("Stale")", R"([21,"Job not found",null])", R"({"code":21,"message":"whatever"})"}) {
+        const uint64_t id = m.Submit();
+        auto v = m.OnlyVerdict(m.h.Line(test::ErrorReply(id, error)));
+        EXPECT_EQ(v.kind, VerdictKind::Stale) << error;
+    }
+    const uint64_t id = m.Submit();
+    auto v = m.OnlyVerdict(
+        m.h.Line(R"({"id":)" + std::to_string(id) + R"(,"result":false,"reject-reason":"Stale"})"));
+    EXPECT_EQ(v.kind, VerdictKind::Stale);
+}
+
+TEST(SessionShares, RepliesMatchByIdInAnyOrder) {
+    Mining m;
+    const uint64_t a = m.Submit(1);
+    const uint64_t b = m.Submit(2);
+    auto vb = m.OnlyVerdict(m.h.Line(Reply(b, "true")));
+    EXPECT_EQ(vb.share.nonce, 2u);
+    auto va = m.OnlyVerdict(m.h.Line(test::ErrorReply(a, R"([22,"Duplicate share",null])")));
+    EXPECT_EQ(va.share.nonce, 1u);
+    EXPECT_EQ(va.kind, VerdictKind::Rejected);
+    // A second reply to the same id is a reply to an id no longer pending.
+    Actions again = m.h.Line(Reply(b, "true"));
+    EXPECT_TRUE(Verdicts(again).empty());
+    EXPECT_TRUE(test::HasLog(again, LogLevel::Warn, "not awaiting one"));
+}
+
+TEST(SessionShares, DisconnectLosesEveryOutstandingShare) {
+    Mining m;
+    m.Submit(1);
+    m.Submit(2);
+    Actions a = m.h.Disconnect("connection reset by peer");
+    auto v = Verdicts(a);
+    ASSERT_EQ(v.size(), 2u);
+    for (const auto& verdict : v) {
+        EXPECT_EQ(verdict.kind, VerdictKind::Lost);
+        EXPECT_EQ(verdict.reason, "connection closed before reply (connection reset by peer)");
+    }
+    EXPECT_EQ(v[0].share.nonce, 1u);
+    EXPECT_EQ(v[1].share.nonce, 2u);
+    EXPECT_EQ(m.h.Session().OutstandingShares(), 0u);
+    EXPECT_EQ(m.h.Session().State(), SessionState::Disconnected);
+    EXPECT_TRUE(m.h.Disconnect().empty()) << "a second disconnect changes nothing";
+}
+
+TEST(SessionShares, UnansweredShareIsLostAfterTheTimeout) {
+    Mining m;
+    m.Submit();
+    EXPECT_TRUE(Verdicts(m.h.Advance(29s)).empty());
+    auto v = m.OnlyVerdict(m.h.Advance(1s));
+    EXPECT_EQ(v.kind, VerdictKind::Lost);
+    EXPECT_EQ(v.reason, "no reply to mining.submit within 30000 ms");
+    EXPECT_FALSE(m.h.Session().NextDeadline());
+}
+
+TEST(SessionShares, ShareWhileDisconnectedIsLostWithoutSending) {
+    Mining m;
+    m.h.Disconnect();
+    Actions a = m.h.Submit(Harness::ShareFor(m.job));
+    EXPECT_TRUE(test::SentLines(a).empty());
+    auto v = m.OnlyVerdict(a);
+    EXPECT_EQ(v.kind, VerdictKind::Lost);
+    EXPECT_EQ(v.reason, "not connected to the pool");
+}
+
+TEST(SessionShares, ShareOfAnEarlierConnectionIsStale) {
+    Mining m;
+    auto old_job = m.job;
+    m.h.Disconnect();
+    m.h.Handshake();
+    Actions a = m.h.Submit(Harness::ShareFor(old_job));
+    EXPECT_TRUE(test::SentLines(a).empty());
+    auto v = m.OnlyVerdict(a);
+    EXPECT_EQ(v.kind, VerdictKind::Stale);
+    EXPECT_EQ(v.reason, "job from an earlier connection");
+}
+
+TEST(SessionShares, ShareOfAJobBeforeSetExtranonceIsStale) {
+    Mining m;
+    m.h.Line(R"({"id":null,"method":"mining.set_extranonce","params":["aabbccdd",4]})");
+    auto v = m.OnlyVerdict(m.h.Submit(Harness::ShareFor(m.job)));
+    EXPECT_EQ(v.kind, VerdictKind::Stale);
+    EXPECT_EQ(v.reason, "extranonce changed since the job");
+    auto next = Jobs(m.h.Line(NotifyLine("job2")))[0];
+    EXPECT_EQ(test::SentLines(m.h.Submit(Harness::ShareFor(next))).size(), 1u);
+}
+
+TEST(SessionShares, WrongExtranonce2SizeIsRejectedLocally) {
+    Mining m;
+    core::Share s = Harness::ShareFor(m.job);
+    s.extranonce2.push_back(0);
+    Actions a = m.h.Submit(s);
+    EXPECT_TRUE(test::SentLines(a).empty());
+    auto v = m.OnlyVerdict(a);
+    EXPECT_EQ(v.kind, VerdictKind::Rejected);
+    EXPECT_EQ(v.reason, "extranonce2 has 5 bytes, the job needs 4");
+    core::Share no_job;
+    EXPECT_EQ(m.OnlyVerdict(m.h.Submit(no_job)).kind, VerdictKind::Rejected);
+}
+
+TEST(SessionShares, FullPendingTableLosesTheShare) {
+    SessionConfig c = Harness::Config();
+    c.max_pending_requests = 4;
+    Mining m(c);
+    for (uint32_t i = 0; i < 4; ++i) {
+        m.Submit(i);
+    }
+    Actions a = m.h.Submit(Harness::ShareFor(m.job, 99));
+    EXPECT_TRUE(test::SentLines(a).empty());
+    auto v = m.OnlyVerdict(a);
+    EXPECT_EQ(v.kind, VerdictKind::Lost);
+    EXPECT_EQ(v.reason, "too many requests awaiting a reply (4)");
+    EXPECT_EQ(m.h.Session().OutstandingShares(), 4u);
+}
+
+TEST(SessionShares, UnreadableReplyLosesTheShare) {
+    Mining m;
+    const uint64_t id = m.Submit();
+    Actions a = m.h.Line(Reply(id, R"("ok")"));
+    auto v = m.OnlyVerdict(a);
+    EXPECT_EQ(v.kind, VerdictKind::Lost);
+    EXPECT_NE(v.reason.find("mining.submit result"), std::string::npos);
+    EXPECT_TRUE(test::HasLog(a, LogLevel::Warn, "unreadable mining.submit reply"));
+}
+
+TEST(SessionShares, NextDeadlineFollowsTheOldestRequest) {
+    Mining m;
+    EXPECT_FALSE(m.h.Session().NextDeadline());
+    m.Submit();
+    const auto first = m.h.Now();
+    m.h.Advance(10s);
+    m.Submit();
+    EXPECT_EQ(m.h.Session().NextDeadline(), first + 30s);
+    m.h.Advance(20s);
+    EXPECT_EQ(m.h.Session().NextDeadline(), first + 40s);
+}
