@@ -16,7 +16,7 @@ struct PoolUrl {
     bool tls = false;
     std::string host;
     uint16_t port = 0;
-    std::optional<std::string> user;     // from user[:password]@host, when present
+    std::optional<std::string> user; // from user[:password]@host, when present
     std::optional<std::string> password;
 
     // stratum+tcp://host:port (credentials never included).

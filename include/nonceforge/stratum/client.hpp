@@ -1,0 +1,138 @@
+// The Stratum V1 client transport: Boost.Asio C++20 coroutines around the sans-I/O Session.
+// It resolves, connects (TCP or TLS), reads bounded lines, writes queued lines, watches for an
+// idle pool, reconnects with backoff, fails over along the pool list and returns to the
+// primary. It runs on one executor (one thread); Submit and Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "nonceforge/core/work.hpp"
+#include "nonceforge/stratum/pool_url.hpp"
+#include "nonceforge/stratum/reconnect_policy.hpp"
+#include "nonceforge/stratum/session.hpp"
+
+namespace nonceforge::stratum {
+
+struct TlsOptions {
+    std::string ca_file;            // verify against this CA bundle instead of the system store
+    std::string fingerprint_sha256; // accept exactly this leaf certificate (hex, ':' allowed)
+    bool insecure = false;          // no verification at all (warned about at every connect)
+};
+
+// Every deadline of the transport, in one place. Request/response deadlines (subscribe,
+// authorize, submit) are SessionConfig::response_timeout.
+struct TransportTimeouts {
+    std::chrono::milliseconds resolve{10'000};
+    std::chrono::milliseconds connect{10'000};
+    std::chrono::milliseconds tls_handshake{10'000};
+    std::chrono::milliseconds idle{180'000};     // no line from the pool for this long: reconnect
+    std::chrono::milliseconds write{10'000};     // one line must be written within this
+    std::chrono::seconds tcp_keepalive_idle{30}; // TCP keep-alive probes for quiet connections
+};
+
+struct PoolConfig {
+    PoolUrl url;
+    SessionConfig session; // user, password, extensions for this pool
+};
+
+struct ClientConfig {
+    std::vector<PoolConfig> pools; // in order of preference: pools[0] is the primary
+    TlsOptions tls;
+    TransportTimeouts timeouts;
+    ReconnectConfig reconnect;
+    bool allow_redirect = false; // follow client.reconnect to another host
+    std::size_t max_line_bytes = 64 * 1024;
+    std::size_t max_held_shares = 256; // shares found while disconnected, sent after reconnect
+};
+
+struct PoolStatus {
+    std::size_t pool_index = 0;
+    std::string url;
+    bool connected = false;
+    SessionState state = SessionState::Disconnected;
+    double difficulty = 0;
+    uint32_t version_mask = 0;
+    bool extranonce_subscribed = false;
+    std::size_t outstanding_shares = 0; // submitted, no verdict yet
+    uint64_t connects = 0;              // successful TCP/TLS connections
+    uint64_t failovers = 0;
+    std::chrono::steady_clock::time_point connected_since{};
+    std::string last_error;
+};
+
+class StratumClient {
+public:
+    struct Handlers {
+        std::function<void(std::shared_ptr<const core::Job>)> on_job;
+        std::function<void(const action::ShareVerdict&)> on_verdict;
+        std::function<void(LogLevel, const std::string&)> on_log;
+    };
+
+    StratumClient(boost::asio::any_io_executor executor, ClientConfig config, Handlers handlers);
+    ~StratumClient();
+    StratumClient(const StratumClient&) = delete;
+    StratumClient& operator=(const StratumClient&) = delete;
+
+    // Runs until Stop(). Spawn it with co_spawn; failures inside are handled, not thrown.
+    boost::asio::awaitable<void> Run();
+
+    // Thread-safe. Every share ends in exactly one on_verdict call.
+    void Submit(core::Share share);
+    // Thread-safe. Ends Run() soon; outstanding shares become lost ("client stopped").
+    void Stop();
+
+    PoolStatus Status() const; // thread-safe snapshot
+
+private:
+    struct Connection;
+    boost::asio::awaitable<std::string> RunOnce(const PoolConfig& pool);
+    template <class Stream>
+    boost::asio::awaitable<std::string> Serve(Stream& stream, Connection& conn);
+    template <class Stream>
+    boost::asio::awaitable<void> ReadLoop(Stream& stream, Connection& conn);
+    template <class Stream>
+    boost::asio::awaitable<void> WriteLoop(Stream& stream, Connection& conn);
+    boost::asio::awaitable<void> Watchdog(Connection& conn);
+    boost::asio::awaitable<void> WaitEnd(Connection& conn);
+    boost::asio::awaitable<void> ProbePrimary(Connection& conn);
+    void Perform(std::vector<Action> actions);
+    void FeedShare(core::Share share);
+    void Log(LogLevel level, const std::string& text);
+    void UpdateStatus();
+
+    boost::asio::any_io_executor m_executor;
+    ClientConfig m_config;
+    Handlers m_handlers;
+    ReconnectPolicy m_policy;
+    std::vector<std::unique_ptr<Session>> m_sessions; // one per pool, created on first use
+    Session* m_session = nullptr;                     // the current pool's
+    std::deque<core::Share> m_held;                   // found while not ready
+    std::atomic<bool> m_stopping{false};
+    boost::asio::steady_timer m_sleep; // backoff sleeps; cancelled by Stop
+
+    // State of the live connection (only on the executor's thread).
+    Connection* m_conn = nullptr;
+    std::optional<PoolUrl> m_redirect;
+    std::optional<std::chrono::milliseconds> m_requested_delay; // from client.reconnect
+    bool m_give_up = false; // the session closed on this pool: fail over
+    bool m_back_to_primary = false;
+    std::optional<std::chrono::steady_clock::time_point> m_ready_at;
+
+    mutable std::mutex m_status_mutex;
+    PoolStatus m_status;
+};
+
+} // namespace nonceforge::stratum

@@ -1,0 +1,462 @@
+#include "nonceforge/stratum/client.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "tls.hpp"
+
+namespace nonceforge::stratum {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr auto AS_TUPLE = asio::as_tuple(asio::use_awaitable);
+using SteadyClock = std::chrono::steady_clock;
+
+std::string Seconds(std::chrono::milliseconds d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", double(d.count()) / 1000.0);
+    return buf;
+}
+
+void EnableKeepAlive(tcp::socket& socket, std::chrono::seconds idle) {
+    boost::system::error_code ignored;
+    socket.set_option(asio::socket_base::keep_alive(true), ignored);
+    socket.set_option(tcp::no_delay(true), ignored);
+#if defined(TCP_KEEPIDLE)
+    const int secs = int(idle.count());
+    const int interval = 10, count = 3;
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs);
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+#endif
+}
+
+// Resolve and connect within the configured deadlines; the error text says which step failed.
+awaitable<std::optional<std::string>> ConnectTcp(tcp::socket& socket, const PoolUrl& url,
+                                                 const TransportTimeouts& t) {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::resolver resolver(ex);
+    asio::steady_timer timer(ex, t.resolve);
+    auto resolved =
+        co_await (resolver.async_resolve(url.host, std::to_string(url.port), AS_TUPLE) ||
+                  timer.async_wait(AS_TUPLE));
+    if (resolved.index() == 1) {
+        co_return "resolving " + url.host + " timed out";
+    }
+    auto [rec, endpoints] = std::get<0>(resolved);
+    if (rec) {
+        co_return "cannot resolve " + url.host + ": " + rec.message();
+    }
+    timer.expires_after(t.connect);
+    auto connected =
+        co_await (asio::async_connect(socket, endpoints, AS_TUPLE) || timer.async_wait(AS_TUPLE));
+    if (connected.index() == 1) {
+        co_return "connecting to " + url.ToString() + " timed out";
+    }
+    if (auto [cec, ep] = std::get<0>(connected); cec) {
+        co_return "cannot connect to " + url.ToString() + ": " + cec.message();
+    }
+    co_return std::nullopt;
+}
+
+} // namespace
+
+struct StratumClient::Connection {
+    explicit Connection(asio::any_io_executor ex)
+        : wake(ex, SteadyClock::time_point::max())
+        , end(ex, SteadyClock::time_point::max()) {}
+
+    // Ends the connection: every loop returns at its next step.
+    void Finish(std::string reason) {
+        if (!end_reason) {
+            end_reason = std::move(reason);
+        }
+        end.cancel();
+        wake.cancel();
+    }
+
+    std::deque<std::string> out;
+    asio::steady_timer wake; // the writer sleeps on it until a line is queued
+    asio::steady_timer end;
+    std::optional<std::string> end_reason;
+    SteadyClock::time_point last_line = SteadyClock::now();
+};
+
+StratumClient::StratumClient(asio::any_io_executor executor, ClientConfig config, Handlers handlers)
+    : m_executor(std::move(executor))
+    , m_config(std::move(config))
+    , m_handlers(std::move(handlers))
+    , m_policy(m_config.reconnect, m_config.pools.size())
+    , m_sessions(m_config.pools.size())
+    , m_sleep(m_executor) {}
+
+StratumClient::~StratumClient() = default;
+
+void StratumClient::Log(LogLevel level, const std::string& text) {
+    if (m_handlers.on_log) {
+        m_handlers.on_log(level, text);
+    }
+}
+
+PoolStatus StratumClient::Status() const {
+    std::lock_guard lock(m_status_mutex);
+    return m_status;
+}
+
+void StratumClient::UpdateStatus() {
+    std::lock_guard lock(m_status_mutex);
+    m_status.pool_index = m_policy.CurrentPool();
+    m_status.url =
+        m_config.pools.empty() ? "" : m_config.pools[m_policy.CurrentPool()].url.ToString();
+    m_status.connected = m_conn != nullptr;
+    m_status.failovers = m_policy.Failovers();
+    if (m_session) {
+        m_status.state = m_session->State();
+        m_status.difficulty = m_session->CurrentDifficulty().Value();
+        m_status.version_mask = m_session->VersionMask();
+        m_status.extranonce_subscribed = m_session->Config().extranonce_subscribe;
+        m_status.outstanding_shares = m_session->OutstandingShares();
+    }
+}
+
+void StratumClient::Submit(core::Share share) {
+    asio::post(m_executor,
+               [this, share = std::move(share)]() mutable { FeedShare(std::move(share)); });
+}
+
+void StratumClient::Stop() {
+    m_stopping = true;
+    asio::post(m_executor, [this] {
+        m_sleep.cancel();
+        if (m_conn) {
+            m_conn->Finish("client stopped");
+        }
+    });
+}
+
+void StratumClient::FeedShare(core::Share share) {
+    if (m_conn && m_session && m_session->State() == SessionState::Ready) {
+        Perform(m_session->Handle(event::ShareFound{std::move(share), SteadyClock::now()}));
+        return;
+    }
+    if (m_stopping || m_held.size() >= m_config.max_held_shares) {
+        action::ShareVerdict v{std::move(share), VerdictKind::Lost,
+                               m_stopping ? "client stopped"
+                                          : "disconnected and too many shares held"};
+        if (m_handlers.on_verdict) {
+            m_handlers.on_verdict(v);
+        }
+        return;
+    }
+    Log(LogLevel::Info, "share held until the pool connection is back");
+    m_held.push_back(std::move(share));
+}
+
+void StratumClient::Perform(std::vector<Action> actions) {
+    for (Action& a : actions) {
+        if (auto* send = std::get_if<action::SendLine>(&a)) {
+            if (m_conn) {
+                m_conn->out.push_back(std::move(send->line));
+                m_conn->wake.cancel();
+            }
+        } else if (auto* job = std::get_if<action::DeliverJob>(&a)) {
+            if (m_handlers.on_job) {
+                m_handlers.on_job(job->job);
+            }
+        } else if (auto* verdict = std::get_if<action::ShareVerdict>(&a)) {
+            if (m_handlers.on_verdict) {
+                m_handlers.on_verdict(*verdict);
+            }
+        } else if (auto* log = std::get_if<action::Log>(&a)) {
+            Log(log->level, log->text);
+        } else if (auto* rec = std::get_if<action::Reconnect>(&a)) {
+            const PoolUrl& current = m_config.pools[m_policy.CurrentPool()].url;
+            if (rec->host && *rec->host != current.host && !m_config.allow_redirect) {
+                Log(LogLevel::Warn, "pool asked to reconnect to " + *rec->host +
+                                        "; not followed (another host needs --allow-redirect)");
+            } else if (rec->host || rec->port) {
+                PoolUrl target = current;
+                target.host = rec->host.value_or(current.host);
+                target.port = rec->port.value_or(current.port);
+                m_redirect = target;
+            }
+            m_requested_delay = rec->delay;
+            if (m_conn) {
+                m_conn->Finish("reconnect: " + rec->reason);
+            }
+        } else if (auto* close = std::get_if<action::Close>(&a)) {
+            m_give_up = true;
+            if (m_conn) {
+                m_conn->Finish("giving up on this pool: " + close->reason);
+            }
+        }
+    }
+    if (m_session && m_session->State() == SessionState::Ready) {
+        if (!m_ready_at) {
+            m_ready_at = SteadyClock::now();
+        }
+        // Shares found while the connection was down: the session decides whether their job
+        // is still valid here, and gives each a verdict either way.
+        while (!m_held.empty() && m_conn && !m_conn->end_reason) {
+            core::Share share = std::move(m_held.front());
+            m_held.pop_front();
+            Perform(m_session->Handle(event::ShareFound{std::move(share), SteadyClock::now()}));
+        }
+    }
+    UpdateStatus();
+}
+
+awaitable<void> StratumClient::Run() {
+    if (m_config.pools.empty()) {
+        Log(LogLevel::Error, "no pool configured");
+        co_return;
+    }
+    while (!m_stopping) {
+        PoolConfig target = m_config.pools[m_policy.CurrentPool()];
+        if (m_redirect) {
+            target.url = *m_redirect;
+            m_redirect.reset();
+        }
+        // One session per pool, kept across reconnects so that it can resume its session id.
+        auto& session = m_sessions[m_policy.CurrentPool()];
+        if (!session) {
+            session = std::make_unique<Session>(target.session);
+        }
+        m_session = session.get();
+        m_ready_at.reset();
+        m_requested_delay.reset();
+        m_give_up = false;
+        m_back_to_primary = false;
+        const std::string reason = co_await RunOnce(target);
+        {
+            std::lock_guard lock(m_status_mutex);
+            m_status.last_error = reason;
+        }
+        if (m_stopping) {
+            break;
+        }
+        std::chrono::milliseconds delay{0};
+        const std::size_t before = m_policy.CurrentPool();
+        if (m_back_to_primary) {
+            delay = std::chrono::milliseconds(0);
+        } else if (m_requested_delay) {
+            delay = m_policy.OnRequestedReconnect(*m_requested_delay);
+        } else if (m_give_up) {
+            for (unsigned i = 0; i < m_config.reconnect.failover_after; ++i) {
+                delay = m_policy.OnFailure();
+            }
+        } else if (m_ready_at) {
+            delay = m_policy.OnDisconnect(std::chrono::duration_cast<std::chrono::milliseconds>(
+                SteadyClock::now() - *m_ready_at));
+        } else {
+            delay = m_policy.OnFailure();
+        }
+        UpdateStatus();
+        const auto& next = m_config.pools[m_policy.CurrentPool()].url;
+        Log(LogLevel::Warn,
+            "disconnected (" + reason + "); " +
+                (m_policy.CurrentPool() != before ? "failing over to " : "reconnecting to ") +
+                next.ToString() + " in " + Seconds(delay));
+        m_sleep.expires_after(delay);
+        co_await m_sleep.async_wait(AS_TUPLE);
+    }
+    while (!m_held.empty()) {
+        action::ShareVerdict v{std::move(m_held.front()), VerdictKind::Lost, "client stopped"};
+        m_held.pop_front();
+        if (m_handlers.on_verdict) {
+            m_handlers.on_verdict(v);
+        }
+    }
+    UpdateStatus();
+}
+
+awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::socket socket(ex);
+    if (auto err = co_await ConnectTcp(socket, pool.url, m_config.timeouts)) {
+        co_return *err;
+    }
+    EnableKeepAlive(socket, m_config.timeouts.tcp_keepalive_idle);
+    {
+        std::lock_guard lock(m_status_mutex);
+        ++m_status.connects;
+        m_status.connected_since = SteadyClock::now();
+    }
+    Connection conn(ex);
+    if (!pool.url.tls) {
+        Log(LogLevel::Info, "connected to " + pool.url.ToString());
+        co_return co_await Serve(socket, conn);
+    }
+    auto ctx = MakeTlsContext(m_config.tls, pool.url.host);
+    if (!ctx) {
+        co_return ctx.error();
+    }
+    if (m_config.tls.insecure) {
+        Log(LogLevel::Warn, "TLS certificate verification is OFF for " + pool.url.host +
+                                " (--tls-insecure): the connection can be intercepted");
+    }
+    asio::ssl::stream<tcp::socket> tls(std::move(socket), **ctx);
+    if (auto err = PrepareTlsStream(tls, m_config.tls, pool.url.host)) {
+        co_return *err;
+    }
+    asio::steady_timer timer(ex, m_config.timeouts.tls_handshake);
+    auto hs = co_await (tls.async_handshake(asio::ssl::stream_base::client, AS_TUPLE) ||
+                        timer.async_wait(AS_TUPLE));
+    if (hs.index() == 1) {
+        co_return "TLS handshake with " + pool.url.ToString() + " timed out";
+    }
+    if (auto [ec] = std::get<0>(hs); ec) {
+        co_return "TLS handshake with " + pool.url.ToString() + " failed: " + TlsErrorText(ec);
+    }
+    Log(LogLevel::Info, "connected to " + pool.url.ToString() + " (TLS)");
+    // No close_notify on the way out: a pool connection carries no data that a truncation
+    // attack could cut short, and a stalled peer must not hold the shutdown.
+    co_return co_await Serve(tls, conn);
+}
+
+template <class Stream>
+awaitable<std::string> StratumClient::Serve(Stream& stream, Connection& conn) {
+    m_conn = &conn;
+    Perform(m_session->Handle(event::Connected{SteadyClock::now()}));
+    if (m_policy.ShouldProbePrimary()) {
+        co_await (ReadLoop(stream, conn) || WriteLoop(stream, conn) || Watchdog(conn) ||
+                  WaitEnd(conn) || ProbePrimary(conn));
+    } else {
+        co_await (ReadLoop(stream, conn) || WriteLoop(stream, conn) || Watchdog(conn) ||
+                  WaitEnd(conn));
+    }
+    const std::string reason = conn.end_reason.value_or("connection ended");
+    boost::system::error_code ignored;
+    stream.lowest_layer().close(ignored);
+    m_conn = nullptr;
+    Perform(m_session->Handle(event::Disconnected{reason}));
+    co_return reason;
+}
+
+template <class Stream>
+awaitable<void> StratumClient::ReadLoop(Stream& stream, Connection& conn) {
+    std::string buf;
+    for (;;) {
+        auto [ec, n] = co_await asio::async_read_until(
+            stream, asio::dynamic_buffer(buf, m_config.max_line_bytes), '\n', AS_TUPLE);
+        if (ec) {
+            if (ec == asio::error::not_found) {
+                conn.Finish("line longer than " + std::to_string(m_config.max_line_bytes) +
+                            " bytes from the pool");
+            } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+                conn.Finish("the pool closed the connection");
+            } else {
+                conn.Finish("read failed: " + ec.message());
+            }
+            co_return;
+        }
+        std::string line = buf.substr(0, n);
+        buf.erase(0, n);
+        conn.last_line = SteadyClock::now();
+        Perform(m_session->Handle(event::LineReceived{std::move(line), conn.last_line}));
+        if (conn.end_reason) {
+            co_return;
+        }
+    }
+}
+
+template <class Stream>
+awaitable<void> StratumClient::WriteLoop(Stream& stream, Connection& conn) {
+    asio::steady_timer deadline(co_await asio::this_coro::executor);
+    for (;;) {
+        while (!conn.out.empty() && !conn.end_reason) {
+            const std::string line = std::move(conn.out.front());
+            conn.out.pop_front();
+            deadline.expires_after(m_config.timeouts.write);
+            auto r = co_await (asio::async_write(stream, asio::buffer(line), AS_TUPLE) ||
+                               deadline.async_wait(AS_TUPLE));
+            if (r.index() == 1) {
+                conn.Finish("writing to the pool timed out");
+                co_return;
+            }
+            if (auto [ec, n] = std::get<0>(r); ec) {
+                conn.Finish("write failed: " + ec.message());
+                co_return;
+            }
+        }
+        if (conn.end_reason) {
+            co_return;
+        }
+        conn.wake.expires_at(SteadyClock::time_point::max());
+        co_await conn.wake.async_wait(AS_TUPLE);
+    }
+}
+
+awaitable<void> StratumClient::Watchdog(Connection& conn) {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    const auto idle = m_config.timeouts.idle;
+    for (;;) {
+        auto deadline = conn.last_line + idle;
+        if (auto d = m_session->NextDeadline()) {
+            deadline = std::min(deadline, *d);
+        }
+        timer.expires_at(deadline);
+        co_await timer.async_wait(AS_TUPLE);
+        if (conn.end_reason) {
+            co_return;
+        }
+        const auto now = SteadyClock::now();
+        if (now - conn.last_line >= idle) {
+            conn.Finish("no line from the pool for " +
+                        Seconds(std::chrono::duration_cast<std::chrono::milliseconds>(idle)));
+            co_return;
+        }
+        Perform(m_session->Handle(event::Tick{now}));
+        if (conn.end_reason) {
+            co_return;
+        }
+    }
+}
+
+awaitable<void> StratumClient::WaitEnd(Connection& conn) {
+    while (!conn.end_reason) {
+        co_await conn.end.async_wait(AS_TUPLE);
+        conn.end.expires_at(SteadyClock::time_point::max());
+    }
+}
+
+awaitable<void> StratumClient::ProbePrimary(Connection& conn) {
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer timer(ex);
+    const PoolUrl primary = m_config.pools.front().url;
+    for (;;) {
+        timer.expires_after(m_config.reconnect.primary_probe_interval);
+        co_await timer.async_wait(AS_TUPLE);
+        if (conn.end_reason) {
+            co_return;
+        }
+        tcp::socket probe(ex);
+        const bool ok = !(co_await ConnectTcp(probe, primary, m_config.timeouts));
+        boost::system::error_code ignored;
+        probe.close(ignored);
+        Log(LogLevel::Debug,
+            "primary pool " + primary.ToString() + (ok ? " reachable" : " unreachable"));
+        if (m_policy.OnPrimaryProbe(ok)) {
+            m_back_to_primary = true;
+            conn.Finish("the primary pool " + primary.ToString() + " is healthy again: returning");
+            co_return;
+        }
+    }
+}
+
+} // namespace nonceforge::stratum
