@@ -14,5 +14,9 @@ struct Command {
 };
 
 Command AddBenchmarkCommand(CLI::App& root);
+Command AddMineCommand(CLI::App& root);
+Command AddPoolCommand(CLI::App& root);
+Command AddProbeCommand(CLI::App& root);
+Command AddProfitCommand(CLI::App& root);
 
 } // namespace nonceforge::app

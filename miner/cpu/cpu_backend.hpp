@@ -43,15 +43,19 @@ CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced 
 
 class CpuBackend final : public miner::HashBackend {
 public:
-    explicit CpuBackend(const CpuImpl& impl)
-        : m_impl(impl) {}
-    std::string Name() const override { return "cpu/" + std::string(m_impl.name); }
+    // `index` distinguishes the threads of one machine: "cpu0/avx2-8way", "cpu1/avx2-8way".
+    explicit CpuBackend(const CpuImpl& impl, int index = -1)
+        : m_impl(impl)
+        , m_name((index >= 0 ? "cpu" + std::to_string(index) : std::string("cpu")) + "/" +
+                 std::string(impl.name)) {}
+    std::string Name() const override { return m_name; }
     miner::SelfTestResult SelfTest() override { return SelfTestCpuImpl(m_impl); }
     miner::ScanResult Scan(const core::WorkUnit& work, std::stop_token stop) override;
     const CpuImpl& Impl() const { return m_impl; }
 
 private:
     const CpuImpl& m_impl;
+    std::string m_name;
 };
 
 } // namespace nonceforge::cpu

@@ -3,6 +3,7 @@
 // mistake, which must miss the network target.
 #include <gtest/gtest.h>
 
+#include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/header.hpp"
 #include "nonceforge/core/merkle.hpp"
 #include "nonceforge/core/stratum_fields.hpp"
@@ -257,4 +258,33 @@ TEST(Genesis, WellKnownHeaderFields) {
               "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b");
     EXPECT_EQ(h.Hash().ToDisplayHex(),
               "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+}
+
+// The coinbase of every real block: its BIP 34 height (blocks after 227,835) and its outputs.
+TEST_P(FullVector, CoinbaseHeightAndValue) {
+    auto info = DecodeCoinbase(job.Coinbase(en2));
+    ASSERT_TRUE(info.value.has_value());
+    EXPECT_GT(*info.value, 0u);
+    EXPECT_GE(info.outputs, 1u);
+    const uint32_t height = v.at("height").get<uint32_t>();
+    if (height >= 227836) {
+        ASSERT_TRUE(info.height.has_value());
+        EXPECT_EQ(*info.height, height);
+    }
+}
+
+TEST(Coinbase, GenesisPaysFiftyBitcoin) {
+    json v = test::LoadVector("block000000_genesis.json");
+    auto tx = test::Unhex(v.at("coinbase").at("nonwitness_hex").get<std::string>());
+    auto info = DecodeCoinbase(tx);
+    ASSERT_TRUE(info.value);
+    EXPECT_EQ(*info.value, 5000000000u);
+}
+
+TEST(Coinbase, TruncatedInputIsNotRead) {
+    const std::vector<uint8_t> junk = {0x01, 0x00, 0x00, 0x00, 0x01, 0x00};
+    auto info = DecodeCoinbase(junk);
+    EXPECT_FALSE(info.value);
+    EXPECT_FALSE(info.height);
+    EXPECT_FALSE(DecodeCoinbase({}).value);
 }

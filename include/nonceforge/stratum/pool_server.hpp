@@ -4,8 +4,8 @@
 //
 // The server owns an io_context and runs it on its own thread between Start() and Stop(); every
 // public method may be called from any other thread. The log callback runs on the server thread
-// and must not call back into the server's blocking methods (PushJob, SetExtranonce,
-// SetDifficulty).
+// (and on the caller's for the lines Start and Stop write) and must not call back into the
+// server's waiting methods (Start, Stop, PushJob, SetExtranonce, SetDifficulty).
 #pragma once
 
 #include <chrono>
@@ -26,8 +26,8 @@ namespace nonceforge::stratum {
 
 // The classic Stratum V1 share error codes (slush's list, used by most pools).
 enum class PoolErrorCode : int {
-    Other = 20,         // malformed request, bad field, ntime/version out of range
-    JobNotFound = 21,   // unknown job, or stale after a clean job
+    Other = 20,       // malformed request, bad field, ntime/version out of range
+    JobNotFound = 21, // unknown job, or stale after a clean job
     DuplicateShare = 22,
     LowDifficulty = 23, // the hash misses the share target
     Unauthorized = 24,  // no authorized worker (or not this worker) on the connection
@@ -51,14 +51,15 @@ struct PoolServerConfig {
     std::string bind_address = "127.0.0.1";
     uint16_t port = 0; // 0: an ephemeral port; PoolServer::Port() reports the bound one
 
-    // Share difficulty: below 1 is allowed (0.0001 is about 430k hashes per share).
-    // mining.suggest_difficulty is honoured, clamped to [min_difficulty, max_difficulty].
+    // Share difficulty: below 1 is allowed (0.0001 is about 430k hashes per share). What a
+    // client suggests (mining.suggest_difficulty, the minimum-difficulty extension) is honoured,
+    // clamped to [min_difficulty, max_difficulty]; `difficulty` itself is not clamped.
     double difficulty = 1.0;
     double min_difficulty = 1e-6;
     double max_difficulty = 1e12;
 
-    std::size_t extranonce1_size = 4; // 2..8 bytes, unique per connection
-    std::size_t extranonce2_size = 8; // 1..16 bytes
+    std::size_t extranonce1_size = 4;   // 2..8 bytes, unique per connection
+    std::size_t extranonce2_size = 8;   // 1..16 bytes
     uint32_t version_mask = 0x1fffe000; // granted BIP 310 mask (answer = requested & granted)
 
     // A new job (clean_jobs false) every job_interval, a new block (clean_jobs true) every
@@ -101,7 +102,7 @@ struct PoolServerConfig {
 
 // Totals since Start(); a consistent snapshot.
 struct PoolCounters {
-    uint64_t connections = 0;         // accepted TCP connections
+    uint64_t connections = 0;         // accepted TCP connections, refused ones included
     uint64_t open_connections = 0;    // currently open
     uint64_t refused_connections = 0; // over max_connections
     uint64_t subscribed = 0;          // mining.subscribe answered
@@ -109,8 +110,8 @@ struct PoolCounters {
     uint64_t accepted = 0;            // shares
     uint64_t rejected = 0;            // shares, all codes
     std::map<int, uint64_t> rejected_by_code;
-    uint64_t blocks_found = 0; // accepted shares that also met the network target
-    uint64_t jobs = 0;         // jobs made (clean or not)
+    uint64_t blocks_found = 0;    // accepted shares that also met the network target
+    uint64_t jobs = 0;            // jobs made (clean or not)
     uint64_t protocol_errors = 0; // unparsable, oversized or invalid requests
     double accepted_work = 0;     // sum of the share difficulties of accepted shares
 
@@ -127,8 +128,8 @@ struct AcceptedShare {
     std::string extranonce2; // hex
     uint32_t ntime = 0;
     uint32_t nonce = 0;
-    uint32_t version = 0; // the full header version
-    core::Hash256 hash;   // sha256d of the header, wire order
+    uint32_t version = 0;        // the full header version
+    core::Hash256 hash;          // sha256d of the header, wire order
     double share_difficulty = 0; // the difficulty it was checked against
     double hash_difficulty = 0;  // the difficulty it achieved
     bool block = false;          // also met the network target
@@ -142,7 +143,7 @@ public:
     PoolServer& operator=(const PoolServer&) = delete;
 
     // Validates the config, loads the TLS files, binds, makes the first job and starts the
-    // server thread. Returns the bound port, or why it could not start.
+    // server thread. Returns the bound port, or why it could not start. Once per server.
     core::Expected<uint16_t, std::string> Start();
     // Closes the listener and every connection and joins the thread; idempotent.
     void Stop();
@@ -157,8 +158,9 @@ public:
     // A fresh extranonce1 to every connection that sent mining.extranonce.subscribe, as
     // mining.set_extranonce; it applies from the next job (earlier jobs keep the old one).
     bool SetExtranonce();
-    // mining.set_difficulty to every ready connection, with the current job resent; shares
-    // for jobs sent before stay checked against the difficulty they were sent with.
+    // mining.set_difficulty to every ready connection (and the default for new ones). It
+    // applies to the jobs sent from then on (PushJob to apply it now), and to the jobs sent
+    // before only when it is lower: clients differ on when they apply a new difficulty.
     bool SetDifficulty(double difficulty);
 
     PoolCounters Counters() const;

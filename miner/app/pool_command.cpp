@@ -1,0 +1,93 @@
+// `nonceforge pool`: the validating Stratum V1 pool of the test suite, run on its own, for
+// trying a miner (this one or another) against it.
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "miner/app/command.hpp"
+#include "nonceforge/stratum/pool_server.hpp"
+
+namespace nonceforge::app {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0; // set by SIGINT/SIGTERM, read by the waiting loop
+
+struct PoolArgs {
+    stratum::PoolServerConfig config;
+    double job_interval = 30;
+    double block_interval = 600;
+    std::string cert, key;
+    double duration = 0;
+};
+
+int Run(PoolArgs& a) {
+    a.config.job_interval = std::chrono::milliseconds(int64_t(a.job_interval * 1000));
+    a.config.block_interval = std::chrono::milliseconds(int64_t(a.block_interval * 1000));
+    if (!a.cert.empty() || !a.key.empty()) {
+        if (a.cert.empty() || a.key.empty()) {
+            std::fprintf(stderr, "nonceforge: --tls-cert and --tls-key go together\n");
+            return 2;
+        }
+        a.config.tls = stratum::PoolTlsFiles{a.cert, a.key};
+    }
+    a.config.log = [](stratum::PoolLogLevel level, std::string_view text) {
+        if (level == stratum::PoolLogLevel::Warn) {
+            spdlog::warn("{}", text);
+        } else if (level == stratum::PoolLogLevel::Info) {
+            spdlog::info("{}", text);
+        }
+    };
+    stratum::PoolServer server(a.config);
+    auto port = server.Start();
+    if (!port) {
+        std::fprintf(stderr, "nonceforge: %s\n", port.error().c_str());
+        return 2;
+    }
+    spdlog::info("validating Stratum V1 pool listening on {} (difficulty {}); no rewards: it is a "
+                 "local test pool",
+                 server.Url(), a.config.difficulty);
+    std::signal(SIGINT, [](int) { g_stop = 1; });
+    std::signal(SIGTERM, [](int) { g_stop = 1; });
+    const auto start = std::chrono::steady_clock::now();
+    while (!g_stop && (a.duration <= 0 || std::chrono::steady_clock::now() - start <
+                                              std::chrono::duration<double>(a.duration))) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    server.Stop();
+    const auto c = server.Counters();
+    std::printf("pool summary: %llu connections, %llu accepted, %llu rejected, %llu blocks\n",
+                (unsigned long long)c.connections, (unsigned long long)c.accepted,
+                (unsigned long long)c.rejected, (unsigned long long)c.blocks_found);
+    return 0;
+}
+
+} // namespace
+
+Command AddPoolCommand(CLI::App& root) {
+    auto a = std::make_shared<PoolArgs>();
+    CLI::App* cmd = root.add_subcommand("pool", "Run the validating local Stratum V1 test pool");
+    cmd->add_option("--bind", a->config.bind_address, "Address to listen on")
+        ->capture_default_str();
+    cmd->add_option("--port", a->config.port, "Port (0: any free port)")->capture_default_str();
+    cmd->add_option("--difficulty", a->config.difficulty, "Share difficulty (may be below 1)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--job-interval", a->job_interval, "Seconds between new jobs")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--block-interval", a->block_interval, "Seconds between clean jobs")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--tls-cert", a->cert, "PEM certificate: serve stratum+ssl")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--tls-key", a->key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+    cmd->add_option("--duration", a->duration, "Stop after this many seconds")
+        ->check(CLI::PositiveNumber);
+    return {cmd, [a] { return Run(*a); }};
+}
+
+} // namespace nonceforge::app

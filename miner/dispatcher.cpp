@@ -1,0 +1,186 @@
+#include "miner/dispatcher.hpp"
+
+#include <algorithm>
+
+#if defined(__linux__)
+#include <pthread.h>
+#include <sched.h>
+#endif
+
+#include "nonceforge/core/target.hpp"
+
+namespace nonceforge::miner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr uint64_t MIN_RANGE = 4096;
+
+void PinCurrentThread(std::size_t cpu) {
+#if defined(__linux__)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(int(cpu % CPU_SETSIZE), &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+#else
+    (void)cpu;
+#endif
+}
+
+} // namespace
+
+Dispatcher::Dispatcher(DispatcherConfig config, Stats& stats, ShareSink sink, LogSink log)
+    : m_config(config)
+    , m_stats(stats)
+    , m_sink(std::move(sink))
+    , m_log(std::move(log)) {}
+
+Dispatcher::~Dispatcher() {
+    Stop();
+}
+
+void Dispatcher::AddBackend(std::unique_ptr<HashBackend> backend, double initial_rate) {
+    auto w = std::make_unique<Worker>();
+    w->stats_index = m_stats.AddBackend(backend->Name());
+    w->backend = std::move(backend);
+    w->rate = std::max(initial_rate, 1e5);
+    m_workers.push_back(std::move(w));
+}
+
+void Dispatcher::Start() {
+    for (std::size_t i = 0; i < m_workers.size(); ++i) {
+        Worker& w = *m_workers[i];
+        w.thread = std::jthread([this, &w, i](std::stop_token stop) { WorkerLoop(w, i, stop); });
+    }
+}
+
+void Dispatcher::Stop() {
+    for (auto& w : m_workers) {
+        if (w->thread.joinable()) {
+            w->thread.request_stop();
+            std::lock_guard lock(w->mutex);
+            w->scan_stop.request_stop();
+        }
+    }
+    m_job_cv.notify_all();
+    for (auto& w : m_workers) {
+        if (w->thread.joinable()) {
+            w->thread.join();
+        }
+    }
+}
+
+void Dispatcher::SetJob(std::shared_ptr<const core::Job> job) {
+    const auto previous = m_source.CurrentJob();
+    const bool restart = job->clean_jobs || !previous || previous->prev_hash != job->prev_hash;
+    {
+        std::lock_guard lock(m_job_mutex);
+        if (restart) {
+            m_restart_at = Clock::now();
+        }
+        m_source.SetJob(std::move(job), restart);
+    }
+    if (restart) {
+        for (auto& w : m_workers) {
+            std::lock_guard lock(w->mutex);
+            w->scan_stop.request_stop();
+        }
+    }
+    m_job_cv.notify_all();
+}
+
+std::vector<double> Dispatcher::SwitchLatenciesMicros() const {
+    std::lock_guard lock(m_latency_mutex);
+    return m_latencies;
+}
+
+void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
+    if (m_config.pin_threads) {
+        PinCurrentThread(cpu);
+    }
+    const double range_seconds = std::chrono::duration<double>(m_config.range_time).count();
+    while (!stop.stop_requested()) {
+        std::stop_token scan_token;
+        std::optional<WorkSource::Range> range;
+        {
+            std::unique_lock lock(m_job_mutex);
+            const uint64_t size =
+                std::clamp<uint64_t>(uint64_t(w.rate * range_seconds), MIN_RANGE, 1ull << 32);
+            range = m_source.NextRange(size);
+            if (!range) {
+                m_job_cv.wait(lock, stop, [&] { return m_source.CurrentJob() != nullptr; });
+                continue;
+            }
+            if (range->generation != w.seen_generation) {
+                w.seen_generation = range->generation;
+                if (m_restart_at != Clock::time_point{}) {
+                    const double us =
+                        std::chrono::duration<double, std::micro>(Clock::now() - m_restart_at)
+                            .count();
+                    std::lock_guard l(m_latency_mutex);
+                    if (m_latencies.size() < m_config.max_latency_samples) {
+                        m_latencies.push_back(us);
+                    }
+                }
+            }
+            // A fresh stop source per range, under the job lock: a restart that happens after
+            // this point stops this range's scan.
+            std::lock_guard wl(w.mutex);
+            w.scan_stop = std::stop_source();
+            scan_token = w.scan_stop.get_token();
+        }
+        if (stop.stop_requested()) {
+            break;
+        }
+        const auto t0 = Clock::now();
+        ScanResult r = w.backend->Scan(range->work, scan_token);
+        const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+        m_stats.AddHashes(w.stats_index, r.hashes_done);
+        if (!r.stopped && dt > 0 && r.hashes_done > 0) {
+            w.rate = 0.7 * w.rate + 0.3 * (double(r.hashes_done) / dt);
+        }
+        const bool stale = range->generation != m_source.Generation();
+        for (const Candidate& c : r.candidates) {
+            HandleCandidate(w, range->work, c, stale);
+        }
+    }
+}
+
+void Dispatcher::HandleCandidate(Worker& w, const core::WorkUnit& work, const Candidate& c,
+                                 bool stale) {
+    const std::string& name = w.backend->Name();
+    // The reference sha256d decides; a backend's word is never enough.
+    const core::Hash256 hash = work.HashWithNonce(c.nonce);
+    if (hash != c.hash || !core::HashMeetsTarget(hash, work.share_target)) {
+        m_stats.HardwareError(name);
+        m_log(2, "hardware error on " + name + ": nonce " + core::FormatHexU32BE(c.nonce) +
+                     " does not verify (reported " + c.hash.ToDisplayHex() + ", reference " +
+                     hash.ToDisplayHex() + "); not submitted");
+        return;
+    }
+    core::Share share;
+    share.job = work.job;
+    share.extranonce2 = work.extranonce2;
+    share.ntime = work.ntime;
+    share.nonce = c.nonce;
+    share.version = work.version;
+    share.hash = hash;
+    share.difficulty = core::HashDifficulty(hash);
+    share.block_candidate = core::HashMeetsTarget(hash, work.network_target);
+    share.backend = name;
+    m_stats.ShareFound(name, share.difficulty, share.block_candidate);
+    if (share.block_candidate) {
+        m_log(1,
+              "*** BLOCK CANDIDATE *** hash " + hash.ToDisplayHex() + " meets the network target");
+    }
+    if (stale) {
+        m_stats.ShareResolved(name, ShareFate::Stale, "job replaced before submit",
+                              work.job ? work.job->share_difficulty : 0);
+        m_log(0, "share " + core::FormatHexU32BE(c.nonce) +
+                     " found after its job was replaced: stale");
+        return;
+    }
+    m_sink(std::move(share));
+}
+
+} // namespace nonceforge::miner

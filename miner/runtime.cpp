@@ -1,0 +1,358 @@
+#include "miner/runtime.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "miner/benchmark.hpp"
+#include "miner/cpu/cpu_backend.hpp"
+#include "miner/dispatcher.hpp"
+#include "nonceforge/stratum/pool_server.hpp"
+
+namespace nonceforge::miner {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr auto AS_TUPLE = asio::as_tuple(asio::use_awaitable);
+
+std::string Duration(std::chrono::seconds s) {
+    char buf[32];
+    const long long t = s.count();
+    if (t >= 3600) {
+        std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t / 60) % 60);
+    } else {
+        std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+    }
+    return buf;
+}
+
+std::string Num(double v, const char* fmt = "%.4g") {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, fmt, v);
+    return buf;
+}
+
+ShareFate FateOf(stratum::VerdictKind k) {
+    switch (k) {
+    case stratum::VerdictKind::Accepted:
+        return ShareFate::Accepted;
+    case stratum::VerdictKind::Rejected:
+        return ShareFate::Rejected;
+    case stratum::VerdictKind::Stale:
+        return ShareFate::Stale;
+    case stratum::VerdictKind::Lost:
+        return ShareFate::Lost;
+    }
+    return ShareFate::Lost;
+}
+
+} // namespace
+
+std::string FormatStatusLine(const StatsSnapshot& s, const stratum::PoolStatus& pool) {
+    const ShareCounts& c = s.total.shares;
+    std::string line =
+        FormatHashrate(s.total.rate.h5s) + " (5s) " + FormatHashrate(s.total.rate.h1m) +
+        " (1m) | shares " + std::to_string(c.accepted) + " accepted, " +
+        std::to_string(c.rejected) + " rejected, " + std::to_string(c.stale) + " stale, " +
+        std::to_string(c.lost) + " lost | hw errors " + std::to_string(c.hardware_errors) +
+        " | best " + Num(c.best_difficulty) + " | pool diff " + Num(pool.difficulty) + " | " +
+        (pool.connected ? pool.url : "disconnected") + " | up " + Duration(s.uptime);
+    return line;
+}
+
+std::string FormatSummary(const StatsSnapshot& s) {
+    std::string out = "summary after " + Duration(s.uptime) + ":\n";
+    auto line = [&](const BackendStats& b) {
+        const ShareCounts& c = b.shares;
+        out += "  " + b.name + ": " + FormatHashrate(b.rate.h15m > 0 ? b.rate.h15m : b.rate.h1m) +
+               " average, " + std::to_string(b.hashes) + " hashes; shares found " +
+               std::to_string(c.found) + " = accepted " + std::to_string(c.accepted) +
+               " + rejected " + std::to_string(c.rejected) + " + stale " + std::to_string(c.stale) +
+               " + lost " + std::to_string(c.lost) +
+               (c.Pending() ? " + pending " + std::to_string(c.Pending()) : "") +
+               "; hardware errors " + std::to_string(c.hardware_errors) + "; best share " +
+               Num(c.best_difficulty) + "\n";
+        for (const auto& [reason, n] : c.rejected_by_reason) {
+            out += "      rejected: " + reason + " x" + std::to_string(n) + "\n";
+        }
+        for (const auto& [reason, n] : c.stale_by_reason) {
+            out += "      stale: " + reason + " x" + std::to_string(n) + "\n";
+        }
+        for (const auto& [reason, n] : c.lost_by_reason) {
+            out += "      lost: " + reason + " x" + std::to_string(n) + "\n";
+        }
+    };
+    for (const auto& b : s.backends) {
+        line(b);
+    }
+    line(s.total);
+    out +=
+        "  effective hashrate from accepted shares: " + FormatHashrate(s.effective_hashrate) + "\n";
+    return out;
+}
+
+struct MinerRuntime::Impl {
+    MineOptions options;
+    LogFn log;
+    Stats stats;
+    asio::io_context ioc;
+    std::atomic<bool> stop_requested{false};
+    std::unique_ptr<stratum::PoolServer> local_pool;
+    std::unique_ptr<stratum::StratumClient> client;
+    std::unique_ptr<Dispatcher> dispatcher;
+    bool shutting_down = false;
+
+    asio::awaitable<void> Ticker();
+    asio::awaitable<void> Shutdown();
+};
+
+MinerRuntime::MinerRuntime(MineOptions options, LogFn log)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->options = std::move(options);
+    m_impl->log = std::move(log);
+}
+
+MinerRuntime::~MinerRuntime() = default;
+
+StatsSnapshot MinerRuntime::Snapshot() const {
+    return m_impl->stats.Snapshot();
+}
+
+void MinerRuntime::RequestStop() {
+    m_impl->stop_requested = true;
+    asio::post(m_impl->ioc, [impl = m_impl.get()] {
+        if (!impl->shutting_down) {
+            asio::co_spawn(impl->ioc, impl->Shutdown(), asio::detached);
+        }
+    });
+}
+
+asio::awaitable<void> MinerRuntime::Impl::Shutdown() {
+    if (shutting_down) {
+        co_return;
+    }
+    shutting_down = true;
+    log(0, "stopping: hashing stopped, waiting up to 2 s for the pool's replies");
+    dispatcher->Stop();
+    asio::steady_timer t(ioc);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (client->Status().outstanding_shares > 0 && std::chrono::steady_clock::now() < give_up) {
+        t.expires_after(std::chrono::milliseconds(50));
+        co_await t.async_wait(AS_TUPLE);
+    }
+    client->Stop();
+}
+
+asio::awaitable<void> MinerRuntime::Impl::Ticker() {
+    asio::steady_timer t(ioc);
+    const auto start = std::chrono::steady_clock::now();
+    auto next_status = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(options.status_interval_seconds));
+    while (!shutting_down) {
+        t.expires_after(std::chrono::seconds(1));
+        co_await t.async_wait(AS_TUPLE);
+        stats.Sample();
+        const auto now = std::chrono::steady_clock::now();
+        if (options.duration_seconds > 0 &&
+            now - start >= std::chrono::duration<double>(options.duration_seconds)) {
+            co_await Shutdown();
+            co_return;
+        }
+        if (options.status_interval_seconds > 0 && now >= next_status) {
+            log(0, FormatStatusLine(stats.Snapshot(), client->Status()));
+            next_status += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(options.status_interval_seconds));
+        }
+    }
+}
+
+MineResult MinerRuntime::Run() {
+    Impl& m = *m_impl;
+    MineResult result;
+    auto fail = [&](std::string error) {
+        result.exit_code = 2;
+        result.error = std::move(error);
+        return result;
+    };
+
+    // Pools: the ones given, or the embedded local pool.
+    std::vector<std::string> urls = m.options.urls;
+    if (urls.empty()) {
+        stratum::PoolServerConfig pc;
+        pc.difficulty = m.options.local_difficulty;
+        pc.job_interval =
+            std::chrono::milliseconds(int64_t(m.options.local_job_interval_seconds * 1000));
+        pc.block_interval =
+            std::chrono::milliseconds(int64_t(m.options.local_block_interval_seconds * 1000));
+        pc.log = [log = m.log](stratum::PoolLogLevel level, std::string_view text) {
+            if (level != stratum::PoolLogLevel::Debug) {
+                log(level == stratum::PoolLogLevel::Warn ? 1 : 0,
+                    "[local pool] " + std::string(text));
+            }
+        };
+        m.local_pool = std::make_unique<stratum::PoolServer>(pc);
+        auto port = m.local_pool->Start();
+        if (!port) {
+            return fail("cannot start the embedded local pool: " + port.error());
+        }
+        urls.push_back(m.local_pool->Url());
+        m.log(1, "no pool given (-o): mining against the embedded local demo pool at " +
+                     m.local_pool->Url() + ". It pays nothing; it shows the miner working.");
+    }
+    stratum::ClientConfig cc;
+    cc.tls = m.options.tls;
+    cc.allow_redirect = m.options.allow_redirect;
+    cc.reconnect = m.options.reconnect;
+    cc.timeouts = m.options.timeouts;
+    for (const std::string& text : urls) {
+        auto url = stratum::ParsePoolUrl(text);
+        if (!url) {
+            return fail(url.error());
+        }
+        stratum::PoolConfig p;
+        p.url = *url;
+        p.session.user = url->user.value_or(m.options.user);
+        p.session.password = url->password.value_or(m.options.password);
+        if (!m.options.version_rolling) {
+            p.session.version_rolling.reset();
+        }
+        p.session.suggest_difficulty = m.options.suggest_difficulty;
+        p.session.extranonce_subscribe = m.options.extranonce_subscribe;
+        p.session.follow_redirects = true; // the transport decides, by --allow-redirect
+        cc.pools.push_back(std::move(p));
+    }
+
+    // Backends.
+    DispatcherConfig dc;
+    dc.range_time = m.options.range_time;
+    dc.pin_threads = m.options.pin_threads;
+    m.dispatcher = std::make_unique<Dispatcher>(
+        dc, m.stats,
+        [&m](core::Share share) {
+            m.log(0, "share found by " + share.backend + ": difficulty " + Num(share.difficulty) +
+                         " (pool " + Num(share.job ? share.job->share_difficulty : 0) + ")");
+            m.client->Submit(std::move(share));
+        },
+        m.log);
+    if (!m.options.no_cpu) {
+        const cpu::CpuFeatures features = cpu::DetectCpuFeatures();
+        const cpu::CpuSelection sel = cpu::SelectCpuImpl(features, m.options.cpu_impl);
+        for (const auto& f : sel.failed) {
+            m.log(1, "CPU path disabled: " + f);
+        }
+        if (!sel.chosen) {
+            std::string why = m.options.cpu_impl.empty() ? "no CPU scan path passed its self-test"
+                                                         : "--cpu-impl " + m.options.cpu_impl +
+                                                               " is not usable on this CPU";
+            for (const auto& u : sel.unsupported) {
+                why += "; " + u;
+            }
+            return fail(why);
+        }
+        std::string usable;
+        for (const auto& u : sel.usable) {
+            usable += (usable.empty() ? "" : ", ") + u;
+        }
+        const unsigned threads = m.options.threads
+                                     ? m.options.threads
+                                     : std::max(1u, std::thread::hardware_concurrency());
+        m.log(0, "CPU: " + features.brand + " (" + features.Summary() + "); usable paths: " +
+                     usable + "; mining with " + std::string(sel.chosen->name) + " on " +
+                     std::to_string(threads) + " thread(s)");
+        for (unsigned i = 0; i < threads; ++i) {
+            m.dispatcher->AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)), 2e6);
+        }
+    }
+    if (m.dispatcher->WorkerCount() == 0) {
+        return fail("no hashing backend: --no-cpu was given and no GPU backend is available");
+    }
+
+    stratum::StratumClient::Handlers handlers;
+    handlers.on_job = [&m](std::shared_ptr<const core::Job> job) {
+        m.log(0, "job " + job->job_id + (job->clean_jobs ? " (clean)" : "") + ": difficulty " +
+                     Num(job->share_difficulty) + ", network difficulty " +
+                     Num(core::DifficultyFromBits(job->nbits)));
+        m.dispatcher->SetJob(std::move(job));
+    };
+    handlers.on_verdict = [&m](const stratum::action::ShareVerdict& v) {
+        const double diff = v.share.job ? v.share.job->share_difficulty : 0;
+        m.stats.ShareResolved(v.share.backend, FateOf(v.kind), v.reason, diff);
+        const auto c = m.stats.Snapshot().total.shares;
+        m.log(v.kind == stratum::VerdictKind::Accepted ? 0 : 1,
+              std::string("share ") + std::string(stratum::ToString(v.kind)) +
+                  (v.reason.empty() ? "" : " (" + v.reason + ")") + " [" +
+                  std::to_string(c.accepted) + " accepted / " + std::to_string(c.rejected) +
+                  " rejected / " + std::to_string(c.stale) + " stale / " + std::to_string(c.lost) +
+                  " lost]");
+    };
+    handlers.on_log = [&m](stratum::LogLevel level, const std::string& text) {
+        if (level != stratum::LogLevel::Debug) {
+            m.log(level == stratum::LogLevel::Info   ? 0
+                  : level == stratum::LogLevel::Warn ? 1
+                                                     : 2,
+                  text);
+        }
+    };
+    m.client = std::make_unique<stratum::StratumClient>(m.ioc.get_executor(), std::move(cc),
+                                                        std::move(handlers));
+
+    asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
+    signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
+        if (!ec) {
+            m.log(0, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+            asio::co_spawn(m.ioc, m.Shutdown(), asio::detached);
+        }
+    });
+    std::string failure;
+    asio::co_spawn(m.ioc, m.client->Run(), [&](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                failure = std::string("internal error in the Stratum client: ") + ex.what();
+            }
+            m.shutting_down = true;
+        }
+        boost::system::error_code ignored;
+        signals.cancel(ignored);
+    });
+    asio::co_spawn(m.ioc, m.Ticker(), asio::detached);
+    m.dispatcher->Start();
+    if (m.stop_requested) {
+        RequestStop();
+    }
+    m.ioc.run();
+    m.dispatcher->Stop();
+    if (m.local_pool) {
+        m.local_pool->Stop();
+    }
+    m.stats.Sample();
+    result.stats = m.stats.Snapshot();
+    result.job_switch_latency_us = m.dispatcher->SwitchLatenciesMicros();
+    if (!m.options.json_summary_file.empty()) {
+        std::ofstream out(m.options.json_summary_file);
+        out << Stats::ToJson(result.stats).dump(2) << "\n";
+        if (!out) {
+            m.log(2, "cannot write " + m.options.json_summary_file);
+        }
+    }
+    if (!failure.empty()) {
+        result.exit_code = 1;
+        result.error = failure;
+    }
+    return result;
+}
+
+} // namespace nonceforge::miner

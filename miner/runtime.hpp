@@ -1,0 +1,70 @@
+// `nonceforge mine` without the command line: pools, backends, dispatcher, Stratum client,
+// status line, signals and the final summary, wired together. Tests drive it directly.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "miner/stats.hpp"
+#include "nonceforge/stratum/client.hpp"
+
+namespace nonceforge::miner {
+
+struct MineOptions {
+    std::vector<std::string> urls; // primary first; empty: the embedded local pool
+    std::string user = "nonceforge";
+    std::string password = "x";
+    unsigned threads = 0; // 0: one per logical CPU
+    std::string cpu_impl; // empty: the best that passes its self-test
+    bool no_cpu = false;
+    bool pin_threads = false;
+    std::optional<double> suggest_difficulty;
+    bool version_rolling = true;
+    bool extranonce_subscribe = false;
+    bool allow_redirect = false;
+    stratum::TlsOptions tls;
+    double duration_seconds = 0; // 0: until SIGINT/SIGTERM
+    double status_interval_seconds = 10;
+    std::string json_summary_file;
+    // The embedded local pool (no pool given): share difficulty and job pacing.
+    double local_difficulty = 0.002;
+    double local_job_interval_seconds = 15;
+    double local_block_interval_seconds = 60;
+    std::chrono::milliseconds range_time{5};
+    stratum::ReconnectConfig reconnect;
+    stratum::TransportTimeouts timeouts;
+};
+
+struct MineResult {
+    int exit_code = 0;
+    std::string error; // one line, when exit_code != 0
+    StatsSnapshot stats;
+    std::vector<double> job_switch_latency_us;
+};
+
+class MinerRuntime {
+public:
+    using LogFn = std::function<void(int level, const std::string&)>; // 0 info 1 warn 2 error
+
+    MinerRuntime(MineOptions options, LogFn log);
+    ~MinerRuntime();
+
+    // Blocks until the duration ends, RequestStop() or a signal; then stops hashing, waits up
+    // to 2 s for submit replies and returns the final statistics.
+    MineResult Run();
+    void RequestStop(); // thread-safe
+    StatsSnapshot Snapshot() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+std::string FormatStatusLine(const StatsSnapshot& s, const stratum::PoolStatus& pool);
+std::string FormatSummary(const StatsSnapshot& s);
+
+} // namespace nonceforge::miner

@@ -1,0 +1,143 @@
+// The dispatcher with real CPU backends and a fake share sink: every found share is verified
+// and handed on once; a clean job stops stale scans; a backend that lies is caught.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "miner/cpu/cpu_backend.hpp"
+#include "miner/dispatcher.hpp"
+
+using namespace nonceforge;
+using namespace nonceforge::core;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::shared_ptr<const Job> EasyJob(const std::string& id, uint8_t seed, bool clean) {
+    auto job = std::make_shared<Job>();
+    job->job_id = id;
+    job->prev_hash.bytes[0] = seed;
+    job->coinb1 = {0x01, seed};
+    job->coinb2 = {0x02};
+    job->extranonce1 = {1, 2, 3, 4};
+    job->extranonce2_size = 4;
+    job->version = 0x20000000;
+    job->nbits = 0x1d00ffff;
+    job->ntime = 0x65000000;
+    job->clean_jobs = clean;
+    job->share_difficulty = 1.0 / 65536; // about 65536 hashes per share
+    job->share_target = *DifficultyToTarget(job->share_difficulty);
+    return job;
+}
+
+// A backend that reports a result the reference hash does not confirm: a "hardware error".
+class LyingBackend : public miner::HashBackend {
+public:
+    std::string Name() const override { return "liar"; }
+    miner::SelfTestResult SelfTest() override { return {true, ""}; }
+    miner::ScanResult Scan(const WorkUnit& work, std::stop_token stop) override {
+        miner::ScanResult r;
+        r.hashes_done = work.nonce_count;
+        if (!reported.exchange(true)) {
+            // Claims an all-zero hash, which would meet any target.
+            r.candidates.push_back({work.nonce_first, Hash256{}});
+        }
+        r.stopped = stop.stop_requested();
+        std::this_thread::sleep_for(1ms);
+        return r;
+    }
+    std::atomic<bool> reported{false};
+};
+
+template <class Pred>
+bool WaitFor(Pred pred, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() > end) {
+            return false;
+        }
+        std::this_thread::sleep_for(2ms);
+    }
+    return true;
+}
+
+} // namespace
+
+TEST(Dispatcher, SharesAreVerifiedAndHandedOn) {
+    miner::Stats stats;
+    std::mutex m;
+    std::vector<Share> shares;
+    miner::Dispatcher d(
+        {}, stats,
+        [&](Share s) {
+            std::lock_guard l(m);
+            shares.push_back(std::move(s));
+        },
+        [](int, const std::string&) {});
+    d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), 0), 1e6);
+    d.Start();
+    d.SetJob(EasyJob("j1", 1, true));
+    ASSERT_TRUE(WaitFor(
+        [&] {
+            std::lock_guard l(m);
+            return shares.size() >= 3;
+        },
+        20s));
+    d.Stop();
+    std::lock_guard l(m);
+    for (const Share& s : shares) {
+        ASSERT_TRUE(s.job);
+        BlockHeader h = s.job->Header(s.extranonce2, s.ntime, s.nonce, s.version);
+        EXPECT_EQ(h.Hash(), s.hash);
+        EXPECT_TRUE(HashMeetsTarget(s.hash, s.job->share_target));
+        EXPECT_EQ(s.backend, "cpu0/generic");
+    }
+    auto snap = stats.Snapshot();
+    EXPECT_EQ(snap.total.shares.found, shares.size());
+    EXPECT_EQ(snap.total.shares.hardware_errors, 0u);
+    EXPECT_GT(snap.total.hashes, 0u);
+}
+
+TEST(Dispatcher, CleanJobReachesEveryWorkerAndMeasuresTheSwitch) {
+    miner::Stats stats;
+    miner::Dispatcher d(
+        {}, stats, [](Share) {}, [](int, const std::string&) {});
+    for (int i = 0; i < 2; ++i) {
+        d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), i), 1e6);
+    }
+    d.Start();
+    d.SetJob(EasyJob("a", 1, true));
+    for (int i = 0; i < 5; ++i) {
+        std::this_thread::sleep_for(20ms);
+        d.SetJob(EasyJob("b" + std::to_string(i), uint8_t(10 + i), true));
+    }
+    ASSERT_TRUE(WaitFor([&] { return d.SwitchLatenciesMicros().size() >= 12; }, 10s));
+    d.Stop();
+    for (double us : d.SwitchLatenciesMicros()) {
+        EXPECT_GE(us, 0.0);
+        EXPECT_LT(us, 2e6); // a correctness bound; the figure itself comes from bench/
+    }
+}
+
+TEST(Dispatcher, BackendResultsThatDoNotVerifyAreHardwareErrors) {
+    miner::Stats stats;
+    std::atomic<int> submitted{0};
+    std::atomic<int> errors_logged{0};
+    miner::Dispatcher d(
+        {}, stats, [&](Share) { ++submitted; },
+        [&](int level, const std::string& t) {
+            if (level == 2 && t.find("liar") != std::string::npos) {
+                ++errors_logged;
+            }
+        });
+    d.AddBackend(std::make_unique<LyingBackend>(), 1e6);
+    d.Start();
+    d.SetJob(EasyJob("x", 3, true));
+    ASSERT_TRUE(WaitFor([&] { return stats.Snapshot().total.shares.hardware_errors == 1; }, 5s));
+    d.Stop();
+    EXPECT_EQ(submitted.load(), 0);
+    EXPECT_EQ(errors_logged.load(), 1);
+    EXPECT_EQ(stats.Snapshot().total.shares.found, 0u);
+}

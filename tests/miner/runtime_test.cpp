@@ -1,0 +1,208 @@
+// End to end over loopback: the whole miner (dispatcher, CPU backend, Stratum client) against
+// the in-tree validating pool, under the conditions pools create: clean-job floods, dropped
+// connections, extranonce changes, difficulty swings, version rolling. After each run the
+// accounting identity found = accepted + rejected + stale + lost holds, nothing is pending,
+// and the pool's count of accepted shares equals the miner's.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "miner/runtime.hpp"
+#include "nonceforge/stratum/pool_server.hpp"
+
+using namespace nonceforge;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr double DIFFICULTY = 0.0002; // about 860k hashes per share
+
+stratum::PoolServerConfig PoolConfig() {
+    stratum::PoolServerConfig pc;
+    pc.difficulty = DIFFICULTY;
+    pc.job_interval = 0ms;
+    pc.block_interval = 0ms;
+    pc.seed = 7;
+    return pc;
+}
+
+miner::MineOptions Options(const std::string& url, double seconds) {
+    miner::MineOptions o;
+    o.urls = {url};
+    o.user = "tester.rig1";
+    o.threads = 1;
+    o.duration_seconds = seconds;
+    o.status_interval_seconds = 3600;
+    o.reconnect.initial_backoff = 50ms;
+    o.reconnect.max_backoff = 500ms;
+    return o;
+}
+
+struct MiningRun {
+    miner::MineResult result;
+    std::vector<std::string> log;
+};
+
+// Runs the miner on its own thread while `during` acts on the pool from this one.
+MiningRun Mine(miner::MineOptions o, const std::function<void()>& during = {}) {
+    MiningRun run;
+    std::mutex m;
+    miner::MinerRuntime rt(o, [&](int, const std::string& text) {
+        std::lock_guard l(m);
+        run.log.push_back(text);
+    });
+    std::thread t([&] { run.result = rt.Run(); });
+    if (during) {
+        during();
+    }
+    t.join();
+    return run;
+}
+
+void ExpectAccountingHolds(const miner::StatsSnapshot& s) {
+    const auto& c = s.total.shares;
+    EXPECT_EQ(c.found, c.accepted + c.rejected + c.stale + c.lost);
+    EXPECT_EQ(c.Pending(), 0u);
+    EXPECT_EQ(c.hardware_errors, 0u);
+    for (const auto& b : s.backends) {
+        EXPECT_EQ(b.shares.found,
+                  b.shares.accepted + b.shares.rejected + b.shares.stale + b.shares.lost)
+            << b.name;
+    }
+}
+
+std::string Joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) {
+        out += l + "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(MinerEndToEnd, SharesAreAcceptedAndNoneRejected) {
+    stratum::PoolServer pool(PoolConfig());
+    ASSERT_TRUE(pool.Start());
+    MiningRun run = Mine(Options(pool.Url(), 3));
+    pool.Stop();
+    const auto& c = run.result.stats.total.shares;
+    EXPECT_EQ(run.result.exit_code, 0) << run.result.error;
+    EXPECT_GT(c.accepted, 0u) << Joined(run.log);
+    EXPECT_EQ(c.rejected, 0u) << Joined(run.log);
+    ExpectAccountingHolds(run.result.stats);
+    EXPECT_EQ(pool.Counters().accepted, c.accepted);
+    EXPECT_GT(run.result.stats.total.hashes, 0u);
+}
+
+TEST(MinerEndToEnd, FloodOfCleanJobs) {
+    stratum::PoolServer pool(PoolConfig());
+    ASSERT_TRUE(pool.Start());
+    MiningRun run = Mine(Options(pool.Url(), 4), [&] {
+        for (int i = 0; i < 7; ++i) {
+            std::this_thread::sleep_for(500ms);
+            pool.PushJob(true);
+        }
+    });
+    pool.Stop();
+    const auto& c = run.result.stats.total.shares;
+    EXPECT_GT(c.accepted, 0u) << Joined(run.log);
+    EXPECT_EQ(c.rejected, 0u) << Joined(run.log);
+    ExpectAccountingHolds(run.result.stats);
+    EXPECT_EQ(pool.Counters().accepted, c.accepted);
+    EXPECT_GE(run.result.job_switch_latency_us.size(), 7u);
+}
+
+TEST(MinerEndToEnd, PoolDropsTheConnectionAndComesBack) {
+    auto pc = PoolConfig();
+    auto first = std::make_unique<stratum::PoolServer>(pc);
+    ASSERT_TRUE(first->Start());
+    pc.port = first->Port();
+    std::unique_ptr<stratum::PoolServer> second;
+    MiningRun run = Mine(Options(first->Url(), 5), [&] {
+        std::this_thread::sleep_for(1500ms);
+        first->Stop();
+        std::this_thread::sleep_for(300ms);
+        second = std::make_unique<stratum::PoolServer>(pc);
+        ASSERT_TRUE(second->Start());
+    });
+    second->Stop();
+    const auto& c = run.result.stats.total.shares;
+    EXPECT_GT(second->Counters().accepted, 0u) << Joined(run.log);
+    EXPECT_EQ(first->Counters().accepted + second->Counters().accepted, c.accepted);
+    EXPECT_EQ(c.rejected, 0u) << Joined(run.log);
+    ExpectAccountingHolds(run.result.stats);
+}
+
+TEST(MinerEndToEnd, ExtranonceChangesMidSession) {
+    stratum::PoolServer pool(PoolConfig());
+    ASSERT_TRUE(pool.Start());
+    auto o = Options(pool.Url(), 4);
+    o.extranonce_subscribe = true;
+    uint64_t accepted_before = 0;
+    MiningRun run = Mine(o, [&] {
+        std::this_thread::sleep_for(1500ms);
+        accepted_before = pool.Counters().accepted;
+        pool.SetExtranonce();
+        std::this_thread::sleep_for(100ms);
+        pool.PushJob(false);
+    });
+    pool.Stop();
+    const auto& c = run.result.stats.total.shares;
+    EXPECT_EQ(c.rejected, 0u) << Joined(run.log);
+    EXPECT_GT(pool.Counters().accepted, accepted_before) << Joined(run.log);
+    EXPECT_EQ(pool.Counters().accepted, c.accepted);
+    ExpectAccountingHolds(run.result.stats);
+}
+
+TEST(MinerEndToEnd, LargeDifficultySwings) {
+    stratum::PoolServer pool(PoolConfig());
+    ASSERT_TRUE(pool.Start());
+    MiningRun run = Mine(Options(pool.Url(), 4), [&] {
+        for (double d : {0.02, 0.00005, 0.5, 0.0001}) {
+            std::this_thread::sleep_for(700ms);
+            pool.SetDifficulty(d);
+        }
+    });
+    pool.Stop();
+    const auto& c = run.result.stats.total.shares;
+    EXPECT_GT(c.accepted, 0u);
+    // A share checked against the wrong difficulty would come back "low difficulty" (23).
+    EXPECT_EQ(c.rejected, 0u) << Joined(run.log);
+    EXPECT_EQ(pool.Counters().accepted, c.accepted);
+    ExpectAccountingHolds(run.result.stats);
+}
+
+TEST(MinerEndToEnd, VersionRollingIsNegotiatedAndSharesCarryTheVersionBits) {
+    stratum::PoolServer pool(PoolConfig());
+    ASSERT_TRUE(pool.Start());
+    MiningRun run = Mine(Options(pool.Url(), 3));
+    pool.Stop();
+    EXPECT_GT(run.result.stats.total.shares.accepted, 0u);
+    EXPECT_EQ(run.result.stats.total.shares.rejected, 0u) << Joined(run.log);
+    for (const auto& s : pool.AcceptedShares()) {
+        EXPECT_EQ(s.version & ~0x1fffe000u, 0x20000000u);
+    }
+}
+
+TEST(MinerEndToEnd, UnreachablePoolEndsCleanlyWithAReason) {
+    // A port nothing listens on: the miner keeps retrying until its duration ends.
+    stratum::PoolServer pool(PoolConfig());
+    ASSERT_TRUE(pool.Start());
+    const std::string url = pool.Url();
+    pool.Stop();
+    MiningRun run = Mine(Options(url, 1.5));
+    EXPECT_EQ(run.result.stats.total.shares.found, 0u);
+    EXPECT_NE(Joined(run.log).find("cannot connect"), std::string::npos) << Joined(run.log);
+}
+
+TEST(MinerEndToEnd, BadPoolUrlIsAOneLineError) {
+    auto o = Options("http://example.invalid:80", 1);
+    MiningRun run = Mine(o);
+    EXPECT_EQ(run.result.exit_code, 2);
+    EXPECT_NE(run.result.error.find("scheme"), std::string::npos) << run.result.error;
+}

@@ -1,0 +1,50 @@
+# Runs the built `nonceforge` with ARGS and checks its exit status and output; used by the
+# ProfitCli.* tests. Arguments (all -D):
+#   NONCEFORGE  path of the binary
+#   ARGS        its arguments, separated by '@' (CTest would split a ';' list itself)
+#   EXPECT      regular expressions the output must match, separated by '@'
+#   STREAM      stdout (default) or stderr: where EXPECT looks
+#   FAIL        ON: the exit status must be non-zero and stderr exactly one line
+#   SVG         a file that must exist afterwards, end with </svg> and, when XMLLINT is set,
+#               pass `xmllint --noout`
+string(REPLACE "@" ";" args "${ARGS}")
+execute_process(COMMAND "${NONCEFORGE}" ${args}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(FAIL)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "expected a non-zero exit, got 0\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines lines)
+  if(NOT lines EQUAL 1)
+    message(FATAL_ERROR "expected exactly one line on stderr, got ${lines}:\n${err}")
+  endif()
+elseif(NOT rc EQUAL 0)
+  message(FATAL_ERROR "exit status ${rc}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(STREAM STREQUAL "stderr")
+  set(text "${err}")
+else()
+  set(text "${out}")
+endif()
+string(REPLACE "@" ";" expects "${EXPECT}")
+foreach(e IN LISTS expects)
+  if(NOT text MATCHES "${e}")
+    message(FATAL_ERROR "output does not match '${e}':\n${text}\nstderr:\n${err}")
+  endif()
+endforeach()
+if(SVG)
+  if(NOT EXISTS "${SVG}")
+    message(FATAL_ERROR "${SVG} was not written")
+  endif()
+  file(READ "${SVG}" svg)
+  if(NOT svg MATCHES "^<\\?xml" OR NOT svg MATCHES "</svg>\n$")
+    message(FATAL_ERROR "${SVG} is not an SVG document")
+  endif()
+  if(XMLLINT)
+    execute_process(COMMAND "${XMLLINT}" --noout "${SVG}" RESULT_VARIABLE lint ERROR_VARIABLE why)
+    if(NOT lint EQUAL 0)
+      message(FATAL_ERROR "xmllint rejects ${SVG}:\n${why}")
+    endif()
+  endif()
+endif()

@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include "nonceforge/stratum/pool_url.hpp"
+#include "nonceforge/stratum/reconnect_policy.hpp"
+
+using namespace nonceforge::stratum;
+using namespace std::chrono_literals;
+
+TEST(PoolUrl, TcpAndTlsSchemes) {
+    auto a = ParsePoolUrl("stratum+tcp://pool.example.com:3333");
+    ASSERT_TRUE(a);
+    EXPECT_FALSE(a->tls);
+    EXPECT_EQ(a->host, "pool.example.com");
+    EXPECT_EQ(a->port, 3333);
+    for (const char* s : {"stratum+ssl://h:443", "stratum+tls://h:443"}) {
+        auto b = ParsePoolUrl(s);
+        ASSERT_TRUE(b) << s;
+        EXPECT_TRUE(b->tls);
+    }
+    EXPECT_EQ(ParsePoolUrl("stratum+tls://h:443")->ToString(), "stratum+ssl://h:443");
+}
+
+TEST(PoolUrl, CredentialsAndIpv6) {
+    auto a = ParsePoolUrl("stratum+tcp://bc1qaddr.rig1:secret@[::1]:3333/");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->host, "::1");
+    EXPECT_EQ(*a->user, "bc1qaddr.rig1");
+    EXPECT_EQ(*a->password, "secret");
+    EXPECT_EQ(a->ToString(), "stratum+tcp://[::1]:3333"); // credentials never printed
+}
+
+TEST(PoolUrl, ErrorsNameTheProblem) {
+    EXPECT_NE(ParsePoolUrl("pool.example.com:3333").error().find("scheme"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("http://h:80").error().find("scheme"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://h").error().find("port"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://h:0").error().find("port"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://h:70000").error().find("port"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://h:33x").error().find("port"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://:3333").error().find("host"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://h h:1").error().find("host"), std::string::npos);
+    EXPECT_NE(ParsePoolUrl("stratum+tcp://h:1/path").error().find("path"), std::string::npos);
+    EXPECT_FALSE(ParsePoolUrl(std::string(5000, 'a')));
+}
+
+TEST(ReconnectPolicy, BackoffGrowsWithJitterUpToTheCap) {
+    ReconnectConfig c;
+    c.initial_backoff = 100ms;
+    c.max_backoff = 1000ms;
+    c.jitter = 0.25;
+    c.failover_after = 100;
+    ReconnectPolicy p(c, 1);
+    std::vector<long> d;
+    for (int i = 0; i < 8; ++i) {
+        d.push_back(p.OnFailure().count());
+    }
+    EXPECT_GE(d[0], 75);
+    EXPECT_LE(d[0], 125);
+    EXPECT_GE(d[3], 600); // 800 ms +- 25 %
+    EXPECT_LE(d[3], 1000);
+    for (long v : d) {
+        EXPECT_LE(v, 1250);
+    }
+}
+
+TEST(ReconnectPolicy, FailsOverAfterNFailuresAndWrapsAround) {
+    ReconnectConfig c;
+    c.failover_after = 2;
+    ReconnectPolicy p(c, 3);
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    p.OnFailure();
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    p.OnFailure();
+    EXPECT_EQ(p.CurrentPool(), 1u);
+    p.OnFailure();
+    p.OnFailure();
+    EXPECT_EQ(p.CurrentPool(), 2u);
+    p.OnFailure();
+    p.OnFailure();
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    EXPECT_EQ(p.Failovers(), 3u);
+}
+
+TEST(ReconnectPolicy, HealthyConnectionResetsTheBackoff) {
+    ReconnectConfig c;
+    c.initial_backoff = 100ms;
+    c.jitter = 0;
+    c.failover_after = 100;
+    c.healthy_after = 30s;
+    ReconnectPolicy p(c, 1);
+    p.OnFailure();
+    p.OnFailure();
+    EXPECT_EQ(p.OnFailure().count(), 400);
+    EXPECT_EQ(p.OnDisconnect(60s).count(), 100);
+    EXPECT_EQ(p.OnDisconnect(1s).count(), 200); // dropped too soon: counts as a failure
+}
+
+TEST(ReconnectPolicy, ReturnsToThePrimaryAfterConsecutiveGoodProbes) {
+    ReconnectConfig c;
+    c.failover_after = 1;
+    c.primary_probes_to_return = 3;
+    ReconnectPolicy p(c, 2);
+    p.OnFailure();
+    ASSERT_EQ(p.CurrentPool(), 1u);
+    EXPECT_TRUE(p.ShouldProbePrimary());
+    EXPECT_FALSE(p.OnPrimaryProbe(true));
+    EXPECT_FALSE(p.OnPrimaryProbe(false)); // a failed probe starts the count again
+    EXPECT_FALSE(p.OnPrimaryProbe(true));
+    EXPECT_FALSE(p.OnPrimaryProbe(true));
+    EXPECT_TRUE(p.OnPrimaryProbe(true));
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    EXPECT_FALSE(p.ShouldProbePrimary());
+}
+
+TEST(ReconnectPolicy, RequestedReconnectUsesThePoolsDelay) {
+    ReconnectPolicy p(ReconnectConfig{}, 1);
+    EXPECT_EQ(p.OnRequestedReconnect(5000ms).count(), 5000);
+}
