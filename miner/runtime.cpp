@@ -17,6 +17,8 @@
 #include "miner/benchmark.hpp"
 #include "miner/cpu/cpu_backend.hpp"
 #include "miner/dispatcher.hpp"
+#include "miner/profit/profit.hpp"
+#include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
 namespace nonceforge::miner {
@@ -72,6 +74,37 @@ std::string FormatStatusLine(const StatsSnapshot& s, const stratum::PoolStatus& 
     return line;
 }
 
+std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const core::Job* job) {
+    if (!job || !o.power_watts || !o.electricity_price || !o.btc_price) {
+        return {};
+    }
+    const std::vector<uint8_t> en2(job->extranonce2_size, 0);
+    const auto coinbase = core::DecodeCoinbase(job->Coinbase(en2));
+    if (!coinbase.value) {
+        return " | profit: coinbase value unreadable";
+    }
+    const ShareCounts& c = s.total.shares;
+    const uint64_t resolved = c.accepted + c.rejected + c.stale;
+    profit::LiveInputs in;
+    in.hashrate_hps = s.total.rate.h1m > 0 ? s.total.rate.h1m : s.total.rate.h5s;
+    in.nbits = job->nbits;
+    in.coinbase_value_sats = int64_t(*coinbase.value);
+    in.power_watts = *o.power_watts;
+    in.electricity_price_per_kwh = *o.electricity_price;
+    in.btc_price = *o.btc_price;
+    in.pool_fee_percent = o.pool_fee_percent;
+    in.stale_rate_percent = resolved ? 100.0 * double(c.rejected + c.stale) / double(resolved) : 0;
+    auto e = profit::EstimateLive(in);
+    if (!e) {
+        return " | profit: " + e.error().message;
+    }
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  " | est. %.8f BTC/day, revenue %.4f/day, power %.4f/day, profit %.4f/day",
+                  e->btc_per_day, e->revenue_per_day, e->power_cost_per_day, e->profit_per_day);
+    return buf;
+}
+
 std::string FormatSummary(const StatsSnapshot& s) {
     std::string out = "summary after " + Duration(s.uptime) + ":\n";
     auto line = [&](const BackendStats& b) {
@@ -112,6 +145,7 @@ struct MinerRuntime::Impl {
     std::unique_ptr<stratum::PoolServer> local_pool;
     std::unique_ptr<stratum::StratumClient> client;
     std::unique_ptr<Dispatcher> dispatcher;
+    std::shared_ptr<const core::Job> latest_job; // network thread only
     bool shutting_down = false;
 
     asio::awaitable<void> Ticker();
@@ -171,7 +205,9 @@ asio::awaitable<void> MinerRuntime::Impl::Ticker() {
             co_return;
         }
         if (options.status_interval_seconds > 0 && now >= next_status) {
-            log(0, FormatStatusLine(stats.Snapshot(), client->Status()));
+            const StatsSnapshot snap = stats.Snapshot();
+            log(0, FormatStatusLine(snap, client->Status()) +
+                       FormatLiveProfit(options, snap, latest_job.get()));
             next_status += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(options.status_interval_seconds));
         }
@@ -284,6 +320,7 @@ MineResult MinerRuntime::Run() {
         m.log(0, "job " + job->job_id + (job->clean_jobs ? " (clean)" : "") + ": difficulty " +
                      Num(job->share_difficulty) + ", network difficulty " +
                      Num(core::DifficultyFromBits(job->nbits)));
+        m.latest_job = job;
         m.dispatcher->SetJob(std::move(job));
     };
     handlers.on_verdict = [&m](const stratum::action::ShareVerdict& v) {
@@ -341,6 +378,7 @@ MineResult MinerRuntime::Run() {
     m.stats.Sample();
     result.stats = m.stats.Snapshot();
     result.job_switch_latency_us = m.dispatcher->SwitchLatenciesMicros();
+    result.live_profit = FormatLiveProfit(m.options, result.stats, m.latest_job.get());
     if (!m.options.json_summary_file.empty()) {
         std::ofstream out(m.options.json_summary_file);
         out << Stats::ToJson(result.stats).dump(2) << "\n";

@@ -35,6 +35,12 @@ struct MineOptions {
     double local_job_interval_seconds = 15;
     double local_block_interval_seconds = 60;
     std::chrono::milliseconds range_time{5};
+    // Live profitability (all three needed): expected BTC/day and profit/day from the measured
+    // hashrate and the current job's network difficulty and coinbase value.
+    std::optional<double> power_watts;
+    std::optional<double> electricity_price; // per kWh
+    std::optional<double> btc_price;
+    double pool_fee_percent = 0;
     stratum::ReconnectConfig reconnect;
     stratum::TransportTimeouts timeouts;
 };
@@ -44,6 +50,7 @@ struct MineResult {
     std::string error; // one line, when exit_code != 0
     StatsSnapshot stats;
     std::vector<double> job_switch_latency_us;
+    std::string live_profit; // FormatLiveProfit at the end, empty without its inputs
 };
 
 class MinerRuntime {
@@ -65,6 +72,9 @@ private:
 };
 
 std::string FormatStatusLine(const StatsSnapshot& s, const stratum::PoolStatus& pool);
+// " | est. 0.00001234 BTC/day, revenue 1.23/day, profit -0.45/day" or empty when the inputs
+// are incomplete or there is no job yet.
+std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const core::Job* job);
 std::string FormatSummary(const StatsSnapshot& s);
 
 } // namespace nonceforge::miner

@@ -66,6 +66,9 @@ int Run(MineArgs& a) {
         return r.exit_code;
     }
     std::cout << miner::FormatSummary(r.stats);
+    if (!r.live_profit.empty()) {
+        std::cout << "  profitability" << r.live_profit << "\n";
+    }
     if (r.exit_code != 0) {
         std::fprintf(stderr, "nonceforge: %s\n", r.error.c_str());
     }
@@ -111,6 +114,14 @@ Command AddMineCommand(CLI::App& root) {
                     "Share difficulty of the embedded local pool")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--power-watts", o.power_watts, "Power draw, for the live profit estimate")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--electricity-price", o.electricity_price, "Price per kWh, for the estimate")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--btc-price", o.btc_price, "BTC price, for the estimate")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--pool-fee", o.pool_fee_percent, "Pool fee in percent, for the estimate")
+        ->check(CLI::Range(0.0, 100.0));
     cmd->add_option("--log-file", a->log_file, "Also write the log to this file");
     cmd->add_flag("-q,--quiet", a->quiet, "Only warnings and errors");
     cmd->add_option("--json-summary", o.json_summary_file,

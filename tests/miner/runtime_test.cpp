@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "miner/runtime.hpp"
+#include "nonceforge/core/hex.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
 using namespace nonceforge;
@@ -205,4 +206,27 @@ TEST(MinerEndToEnd, BadPoolUrlIsAOneLineError) {
     MiningRun run = Mine(o);
     EXPECT_EQ(run.result.exit_code, 2);
     EXPECT_NE(run.result.error.find("scheme"), std::string::npos) << run.result.error;
+}
+
+TEST(LiveProfit, ShownOnlyWithAllItsInputs) {
+    core::Job job;
+    job.nbits = 0x17034219;
+    job.extranonce2_size = 4;
+    // A coinbase paying 3.125 BTC + fees: version, one input with a height push, one output.
+    job.coinb1 =
+        *core::HexDecode(std::string("0100000001") + std::string(64, '0') + "ffffffff0c03a0bb0d");
+    job.extranonce1 = {1, 2, 3, 4};
+    job.coinb2 = *core::HexDecode("ffffffff01c0e2a01200000000015100000000");
+    miner::StatsSnapshot s;
+    s.total.rate.h1m = 100e12; // 100 TH/s
+    miner::MineOptions o;
+    EXPECT_EQ(miner::FormatLiveProfit(o, s, &job), "");
+    o.power_watts = 3000;
+    o.electricity_price = 0.05;
+    EXPECT_EQ(miner::FormatLiveProfit(o, s, &job), "");
+    o.btc_price = 100000;
+    const std::string text = miner::FormatLiveProfit(o, s, &job);
+    EXPECT_NE(text.find("BTC/day"), std::string::npos) << text;
+    EXPECT_NE(text.find("power 3.6000/day"), std::string::npos) << text; // 72 kWh x 0.05
+    EXPECT_EQ(miner::FormatLiveProfit(o, s, nullptr), "");
 }
