@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "miner/cpu/scan_precompute.hpp"
+
 namespace nonceforge::kernels {
 
 struct GpuScanParams {
@@ -37,5 +39,27 @@ std::vector<GpuDeviceInfo> ListGpuDevices(std::string* error);
 // The readable kernel: one nonce per thread in a grid-stride loop, built on the core's
 // host/device SHA-256. The reference the tuned kernel is tested against.
 GpuScanResult ScanPlain(int device, const GpuScanParams& params);
+
+// The tuned kernel (kernels/sha256d_tuned.cu, math in kernels/sha256d_rounds.hpp).
+constexpr unsigned TUNED_THREADS_PER_BLOCK = 256;
+
+// Blocks for one full wave of the tuned kernel on `device` (resident blocks per SM times the
+// SM count); each thread then loops over many nonces. 0 with `error` set on failure.
+unsigned TunedGridBlocks(int device, std::string* error);
+
+// Enqueues one tuned scan of [first, first + count) (first + count <= 2^32) on `stream`, a
+// cudaStream_t passed opaquely (nullptr: the legacy default stream). `d_results` is device
+// memory laid out as [survivor count, survivor nonces...] with room for `capacity` nonces;
+// the caller zeroes the count first. The count keeps rising past `capacity` (overflow: the
+// caller rescans in smaller pieces). When `d_abort` (device memory, may be null) becomes
+// non-zero, every thread stops at its next nonce. `blocks` is capped to what `count` needs.
+// Returns an empty string, or the failing CUDA call and its message.
+std::string EnqueueTunedScan(const cpu::ScanPrecomp& precomp, uint32_t first, uint64_t count,
+                             unsigned blocks, uint32_t* d_results, uint32_t capacity,
+                             const uint32_t* d_abort, void* stream);
+
+// One synchronous tuned scan on `device` (tests, tools): the top-word survivors, sorted.
+GpuScanResult ScanTuned(int device, const cpu::ScanPrecomp& precomp, uint32_t first,
+                        uint64_t count);
 
 } // namespace nonceforge::kernels

@@ -16,6 +16,9 @@
 
 #include "miner/cpu/cpu_backend.hpp"
 #include "miner/cpu/cpu_features.hpp"
+#if NF_HAVE_CUDA
+#include "miner/cuda/cuda_backend.hpp"
+#endif
 
 namespace nonceforge::miner {
 
@@ -127,6 +130,63 @@ BenchmarkRow MeasureCpu(const cpu::CpuImpl& impl, unsigned threads, const Benchm
     return row;
 }
 
+#if NF_HAVE_CUDA
+// One GPU through CudaBackend::Scan, as mining drives it. Each Scan covers two launches (both
+// streams busy) and is one rate sample; a warm-up first lets the launch size adapt toward
+// its target duration. Empty `error` on success.
+BenchmarkRow MeasureGpu(gpu::CudaBackend& backend, const BenchmarkOptions& o, std::string& error) {
+    constexpr uint64_t NONCE_SPACE = 0x100000000ull;
+    core::WorkUnit work = BenchWork(1000 + unsigned(backend.Device().index));
+    uint64_t next = 0;
+    std::vector<double> rates;
+    uint64_t hashes = 0;
+    double seconds = 0;
+    auto run_until = [&](double limit, bool record) {
+        const auto start = Clock::now();
+        while (error.empty() &&
+               std::chrono::duration<double>(Clock::now() - start).count() < limit) {
+            if (next >= NONCE_SPACE) { // nonce space used up: a new header
+                work.header[0] ^= 1;
+                core::sha256::HeaderMidstate(work.header.data(), work.midstate.data());
+                next = 0;
+            }
+            work.nonce_first = uint32_t(next);
+            work.nonce_count = std::min(2 * backend.LaunchNonces(), NONCE_SPACE - next);
+            const auto t0 = Clock::now();
+            const ScanResult r = backend.Scan(work, std::stop_token());
+            const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+            error = r.fault;
+            next += work.nonce_count;
+            if (record && dt > 0) {
+                rates.push_back(double(r.hashes_done) / dt);
+                hashes += r.hashes_done;
+                seconds += dt;
+            }
+        }
+    };
+    run_until(std::min(2.0, std::max(0.5, o.seconds / 4)), false);
+    run_until(o.seconds, true);
+
+    BenchmarkRow row;
+    row.backend = "cuda" + std::to_string(backend.Device().index);
+    row.impl = backend.Device().name;
+    row.threads = 1; // one host thread drives the device
+    if (rates.empty()) {
+        return row;
+    }
+    row.hashes = hashes;
+    row.seconds = seconds;
+    row.intervals = int(rates.size());
+    row.mean_hps = double(hashes) / seconds;
+    std::sort(rates.begin(), rates.end());
+    row.min_hps = rates.front();
+    row.max_hps = rates.back();
+    const std::size_t m = rates.size() / 2;
+    row.median_hps = rates.size() % 2 ? rates[m] : (rates[m - 1] + rates[m]) / 2;
+    return row;
+}
+#endif
+
 } // namespace
 
 std::string FormatHashrate(double hps) {
@@ -156,7 +216,8 @@ BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
     report.unavailable = sel.unsupported;
     report.unavailable.insert(report.unavailable.end(), sel.failed.begin(), sel.failed.end());
 
-    for (const std::string& name : sel.usable) {
+    const std::vector<std::string> measured = options.cpu ? sel.usable : std::vector<std::string>{};
+    for (const std::string& name : measured) {
         const cpu::CpuImpl& impl = *cpu::FindCpuImpl(name);
         std::vector<unsigned> counts;
         if (options.single_thread_rows || threads == 1) {
@@ -174,6 +235,26 @@ BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
             report.rows.push_back(row);
         }
     }
+#if NF_HAVE_CUDA
+    if (options.cuda) {
+        gpu::CudaBackendSet gpus = gpu::CreateCudaBackends(options.cuda_devices);
+        report.unavailable.insert(report.unavailable.end(), gpus.problems.begin(),
+                                  gpus.problems.end());
+        for (auto& backend : gpus.backends) {
+            std::string error;
+            BenchmarkRow row = MeasureGpu(*backend, options, error);
+            if (!error.empty() || row.intervals == 0) {
+                report.unavailable.push_back(backend->Name() + ": " +
+                                             (error.empty() ? "no measurement" : error));
+                continue;
+            }
+            if (progress) {
+                progress(row.backend + " " + row.impl + ": " + FormatHashrate(row.median_hps));
+            }
+            report.rows.push_back(row);
+        }
+    }
+#endif
     return report;
 }
 

@@ -16,11 +16,14 @@ struct BenchmarkOptions {
     unsigned threads = 0;           // 0: one per logical CPU
     bool single_thread_rows = true; // also measure each implementation on one thread
     bool pin_threads = false;       // pin worker i to CPU i
+    bool cpu = true;                // measure the CPU implementations
+    bool cuda = true;               // measure CUDA GPUs (when built with CUDA), a row each
+    std::vector<int> cuda_devices;  // empty: every device
 };
 
 struct BenchmarkRow {
-    std::string backend; // "cpu"
-    std::string impl;    // "avx512-16way-x2"
+    std::string backend; // "cpu", or "cuda0" for GPU 0
+    std::string impl;    // "avx512-16way-x2", or the GPU's name
     unsigned threads = 0;
     double median_hps = 0; // median of the per-interval rates
     double min_hps = 0;

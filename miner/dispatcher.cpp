@@ -39,11 +39,13 @@ Dispatcher::~Dispatcher() {
     Stop();
 }
 
-void Dispatcher::AddBackend(std::unique_ptr<HashBackend> backend, double initial_rate) {
+void Dispatcher::AddBackend(std::unique_ptr<HashBackend> backend, double initial_rate,
+                            std::chrono::milliseconds range_time) {
     auto w = std::make_unique<Worker>();
     w->stats_index = m_stats.AddBackend(backend->Name());
     w->backend = std::move(backend);
     w->rate = std::max(initial_rate, 1e5);
+    w->range_time = range_time.count() > 0 ? range_time : m_config.range_time;
     m_workers.push_back(std::move(w));
 }
 
@@ -98,7 +100,7 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
     if (m_config.pin_threads) {
         PinCurrentThread(cpu);
     }
-    const double range_seconds = std::chrono::duration<double>(m_config.range_time).count();
+    const double range_seconds = std::chrono::duration<double>(w.range_time).count();
     while (!stop.stop_requested()) {
         std::stop_token scan_token;
         std::optional<WorkSource::Range> range;
@@ -142,6 +144,11 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
         const bool stale = range->generation != m_source.Generation();
         for (const Candidate& c : r.candidates) {
             HandleCandidate(w, range->work, c, stale);
+        }
+        if (!r.fault.empty()) {
+            m_log(2, w.backend->Name() + " disabled: " + r.fault +
+                         "; mining continues on the other backends");
+            return;
         }
     }
 }

@@ -40,7 +40,10 @@ public:
     Dispatcher& operator=(const Dispatcher&) = delete;
 
     // Before Start(): `initial_rate` (hashes/s) sizes the first ranges until measured.
-    void AddBackend(std::unique_ptr<HashBackend> backend, double initial_rate);
+    // `range_time` overrides DispatcherConfig::range_time for this backend (a GPU wants
+    // ranges of many launches); zero keeps the default.
+    void AddBackend(std::unique_ptr<HashBackend> backend, double initial_rate,
+                    std::chrono::milliseconds range_time = {});
     void Start();
     // Stops hashing and joins the workers. Shares already found have been handed to the sink.
     void Stop();
@@ -58,6 +61,7 @@ private:
         std::unique_ptr<HashBackend> backend;
         std::size_t stats_index = 0;
         double rate = 0; // hashes/s, smoothed
+        std::chrono::milliseconds range_time{};
         std::mutex mutex;
         std::stop_source scan_stop; // replaced for every range
         uint64_t seen_generation = 0;

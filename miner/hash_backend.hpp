@@ -21,6 +21,9 @@ struct ScanResult {
     uint64_t hashes_done = 0;          // nonces actually hashed, from nonce_first upwards
     std::vector<Candidate> candidates; // in nonce order
     bool stopped = false;              // the stop token ended the scan early
+    // Non-empty: the backend broke (a GPU's CUDA error) and must get no more work; the
+    // dispatcher logs it and retires the backend while the others keep mining.
+    std::string fault;
 };
 
 struct SelfTestResult {

@@ -14,8 +14,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "miner/api/api_server.hpp"
 #include "miner/benchmark.hpp"
 #include "miner/cpu/cpu_backend.hpp"
+#if NF_HAVE_CUDA
+#include "miner/cuda/cuda_backend.hpp"
+#endif
 #include "miner/dispatcher.hpp"
 #include "miner/profit/profit.hpp"
 #include "nonceforge/core/coinbase.hpp"
@@ -74,14 +78,24 @@ std::string FormatStatusLine(const StatsSnapshot& s, const stratum::PoolStatus& 
     return line;
 }
 
-std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const core::Job* job) {
-    if (!job || !o.power_watts || !o.electricity_price || !o.btc_price) {
-        return {};
+namespace {
+
+// The live estimate, or why there is none (for the status line and the API).
+api::ProfitView LiveProfit(const MineOptions& o, const StatsSnapshot& s, const core::Job* job) {
+    api::ProfitView view;
+    if (!o.power_watts || !o.electricity_price || !o.btc_price) {
+        view.unavailable = "needs --power-watts, --electricity-price and --btc-price";
+        return view;
+    }
+    if (!job) {
+        view.unavailable = "no job yet";
+        return view;
     }
     const std::vector<uint8_t> en2(job->extranonce2_size, 0);
     const auto coinbase = core::DecodeCoinbase(job->Coinbase(en2));
     if (!coinbase.value) {
-        return " | profit: coinbase value unreadable";
+        view.unavailable = "coinbase value unreadable";
+        return view;
     }
     const ShareCounts& c = s.total.shares;
     const uint64_t resolved = c.accepted + c.rejected + c.stale;
@@ -96,12 +110,28 @@ std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const
     in.stale_rate_percent = resolved ? 100.0 * double(c.rejected + c.stale) / double(resolved) : 0;
     auto e = profit::EstimateLive(in);
     if (!e) {
-        return " | profit: " + e.error().message;
+        view.unavailable = e.error().message;
+        return view;
     }
+    view.estimate = *e;
+    return view;
+}
+
+} // namespace
+
+std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const core::Job* job) {
+    if (!job || !o.power_watts || !o.electricity_price || !o.btc_price) {
+        return {};
+    }
+    const api::ProfitView p = LiveProfit(o, s, job);
+    if (!p.estimate) {
+        return " | profit: " + p.unavailable;
+    }
+    const profit::LiveEstimate& e = *p.estimate;
     char buf[160];
     std::snprintf(buf, sizeof buf,
                   " | est. %.8f BTC/day, revenue %.4f/day, power %.4f/day, profit %.4f/day",
-                  e->btc_per_day, e->revenue_per_day, e->power_cost_per_day, e->profit_per_day);
+                  e.btc_per_day, e.revenue_per_day, e.power_cost_per_day, e.profit_per_day);
     return buf;
 }
 
@@ -147,15 +177,65 @@ struct MinerRuntime::Impl {
     std::unique_ptr<Dispatcher> dispatcher;
     std::shared_ptr<const core::Job> latest_job; // network thread only
     bool shutting_down = false;
+    // Monitoring: recent verdicts, the configured pools (no passwords) and the API listeners.
+    std::unique_ptr<api::ShareLog> share_log;
+    std::vector<std::pair<std::string, std::string>> pool_url_user;
+    std::unique_ptr<api::ApiServer> api;
 
     asio::awaitable<void> Ticker();
     asio::awaitable<void> Shutdown();
+    api::ApiView View(std::size_t share_limit) const; // network thread only
 };
 
 MinerRuntime::MinerRuntime(MineOptions options, LogFn log)
     : m_impl(std::make_unique<Impl>()) {
     m_impl->options = std::move(options);
     m_impl->log = std::move(log);
+    m_impl->share_log = std::make_unique<api::ShareLog>(m_impl->options.api.share_history);
+}
+
+api::ApiView MinerRuntime::Impl::View(std::size_t share_limit) const {
+    api::ApiView v;
+    v.version = std::string(api::Version());
+    v.time_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+    v.stats = stats.Snapshot();
+    const stratum::PoolStatus st = client->Status();
+    for (std::size_t i = 0; i < pool_url_user.size(); ++i) {
+        api::PoolView p;
+        p.index = i;
+        p.url = pool_url_user[i].first;
+        p.user = pool_url_user[i].second;
+        p.active = i == st.pool_index;
+        p.state = p.active ? std::string(stratum::ToString(st.state)) : "idle";
+        if (p.active) {
+            p.connected = st.connected;
+            p.difficulty = st.difficulty;
+            p.version_mask = st.version_mask;
+            p.extranonce_subscribed = st.extranonce_subscribed;
+            p.outstanding_shares = st.outstanding_shares;
+            p.connects = st.connects;
+            p.failovers = st.failovers;
+            p.last_error = st.last_error;
+            if (st.connected) {
+                p.connected_seconds = std::chrono::duration<double>(
+                                          std::chrono::steady_clock::now() - st.connected_since)
+                                          .count();
+            }
+        }
+        p.latency = share_log->LatencyFor(i);
+        v.pools.push_back(std::move(p));
+    }
+    if (latest_job) {
+        v.network_difficulty = core::DifficultyFromBits(latest_job->nbits);
+        v.job_id = latest_job->job_id;
+    }
+    v.profit = LiveProfit(options, v.stats, latest_job.get());
+    v.shares = share_log->Latest(share_limit);
+    v.share_capacity = share_log->Capacity();
+    v.shares_recorded = share_log->TotalRecorded();
+    return v;
 }
 
 MinerRuntime::~MinerRuntime() = default;
@@ -266,7 +346,9 @@ MineResult MinerRuntime::Run() {
         }
         p.session.suggest_difficulty = m.options.suggest_difficulty;
         p.session.extranonce_subscribe = m.options.extranonce_subscribe;
+        p.session.response_timeout = m.options.response_timeout;
         p.session.follow_redirects = true; // the transport decides, by --allow-redirect
+        m.pool_url_user.emplace_back(p.url.ToString(), p.session.user);
         cc.pools.push_back(std::move(p));
     }
 
@@ -279,6 +361,7 @@ MineResult MinerRuntime::Run() {
         [&m](core::Share share) {
             m.log(0, "share found by " + share.backend + ": difficulty " + Num(share.difficulty) +
                          " (pool " + Num(share.job ? share.job->share_difficulty : 0) + ")");
+            m.share_log->Submitted(share);
             m.client->Submit(std::move(share));
         },
         m.log);
@@ -311,6 +394,23 @@ MineResult MinerRuntime::Run() {
             m.dispatcher->AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)), 2e6);
         }
     }
+#if NF_HAVE_CUDA
+    if (m.options.use_cuda) {
+        // Each device is self-tested; one that fails is reported and the rest mine. GPUs get
+        // ranges of about a second (several launches each) instead of the CPU's few ms.
+        gpu::CudaBackendSet gpus = gpu::CreateCudaBackends(m.options.cuda_devices);
+        for (const auto& p : gpus.problems) {
+            m.log(1, p + (gpus.backends.empty() ? "; mining without a GPU" : ""));
+        }
+        for (const auto& n : gpus.notes) {
+            m.log(0, n);
+        }
+        for (auto& b : gpus.backends) {
+            const double rate = b->Rate();
+            m.dispatcher->AddBackend(std::move(b), rate, gpu::CudaBackend::RANGE_TIME);
+        }
+    }
+#endif
     if (m.dispatcher->WorkerCount() == 0) {
         return fail("no hashing backend: --no-cpu was given and no GPU backend is available");
     }
@@ -326,6 +426,8 @@ MineResult MinerRuntime::Run() {
     handlers.on_verdict = [&m](const stratum::action::ShareVerdict& v) {
         const double diff = v.share.job ? v.share.job->share_difficulty : 0;
         m.stats.ShareResolved(v.share.backend, FateOf(v.kind), v.reason, diff);
+        m.share_log->Resolved(v.share, std::string(stratum::ToString(v.kind)), v.reason,
+                              m.client->Status().pool_index);
         const auto c = m.stats.Snapshot().total.shares;
         m.log(v.kind == stratum::VerdictKind::Accepted ? 0 : 1,
               std::string("share ") + std::string(stratum::ToString(v.kind)) +
@@ -344,6 +446,14 @@ MineResult MinerRuntime::Run() {
     };
     m.client = std::make_unique<stratum::StratumClient>(m.ioc.get_executor(), std::move(cc),
                                                         std::move(handlers));
+    if (m.options.api.enabled) {
+        m.api = std::make_unique<api::ApiServer>(
+            m.ioc.get_executor(), m.options.api,
+            [&m](std::size_t share_limit) { return m.View(share_limit); }, m.log);
+        if (auto started = m.api->Start(); !started) {
+            return fail(started.error());
+        }
+    }
 
     asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
     signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
@@ -361,6 +471,9 @@ MineResult MinerRuntime::Run() {
                 failure = std::string("internal error in the Stratum client: ") + ex.what();
             }
             m.shutting_down = true;
+        }
+        if (m.api) {
+            m.api->Stop(); // its listeners and connections would keep the io_context running
         }
         boost::system::error_code ignored;
         signals.cancel(ignored);

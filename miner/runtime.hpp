@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "miner/api/api_options.hpp"
 #include "miner/stats.hpp"
 #include "nonceforge/stratum/client.hpp"
 
@@ -21,6 +22,10 @@ struct MineOptions {
     unsigned threads = 0; // 0: one per logical CPU
     std::string cpu_impl; // empty: the best that passes its self-test
     bool no_cpu = false;
+    // CUDA GPUs, when built with CUDA: every device unless `cuda_devices` names some. Off by
+    // default here (tests, embedders); `nonceforge mine` turns it on unless --no-cuda.
+    bool use_cuda = false;
+    std::vector<int> cuda_devices;
     bool pin_threads = false;
     std::optional<double> suggest_difficulty;
     bool version_rolling = true;
@@ -41,8 +46,11 @@ struct MineOptions {
     std::optional<double> electricity_price; // per kWh
     std::optional<double> btc_price;
     double pool_fee_percent = 0;
+    api::ApiOptions api; // HTTP JSON/Prometheus/dashboard and cgminer APIs (off unless enabled)
     stratum::ReconnectConfig reconnect;
     stratum::TransportTimeouts timeouts;
+    // A submit (or handshake request) unanswered this long: the share is lost.
+    std::chrono::milliseconds response_timeout{30'000};
 };
 
 struct MineResult {

@@ -17,9 +17,19 @@ struct BenchmarkArgs {
     miner::BenchmarkOptions options;
     bool json = false;
     std::string json_file;
+    CLI::Option* cuda = nullptr; // --cuda [IDS]
+    bool no_cuda = false;
+    bool no_cpu = false;
 };
 
-int Run(const BenchmarkArgs& a) {
+int Run(BenchmarkArgs& a) {
+    if (a.cuda != nullptr && a.cuda->count() > 0 && !NF_HAVE_CUDA) {
+        std::fprintf(stderr, "nonceforge: --cuda: GPU support is not built in (this binary was "
+                             "built without the CUDA toolkit)\n");
+        return 2;
+    }
+    a.options.cuda = !a.no_cuda;
+    a.options.cpu = !a.no_cpu;
     auto report = miner::RunBenchmark(a.options, [&](const std::string& line) {
         if (!a.json) {
             spdlog::info("measured {}", line);
@@ -63,6 +73,13 @@ Command AddBenchmarkCommand(CLI::App& root) {
     cmd->add_option("-t,--threads", args->options.threads, "CPU threads (default: one per CPU)")
         ->check(CLI::Range(1u, 4096u));
     cmd->add_flag("--cpu-affinity", args->options.pin_threads, "Pin worker i to CPU i");
+    cmd->add_flag("--no-cpu", args->no_cpu, "Do not measure the CPU implementations");
+    args->cuda =
+        cmd->add_option("--cuda", args->options.cuda_devices,
+                        "Measure these CUDA GPUs (default: every GPU, when built with CUDA)")
+            ->expected(0, -1)
+            ->delimiter(',');
+    cmd->add_flag("--no-cuda", args->no_cuda, "Do not measure GPUs")->excludes(args->cuda);
     cmd->add_flag("--json", args->json, "Print the report as JSON");
     cmd->add_option("--json-file", args->json_file, "Also write the JSON report here");
     return {cmd, [args] { return Run(*args); }};

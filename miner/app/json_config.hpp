@@ -43,7 +43,10 @@ public:
             throw CLI::ConversionError("config file must hold a JSON object of option names");
         }
         std::vector<CLI::ConfigItem> result;
-        for (const auto& [key, value] : j.items()) {
+        for (const auto& entry : j.items()) {
+            // Not a structured binding: clang 14 cannot capture one in the lambda below.
+            const std::string key = entry.key();
+            const nlohmann::json& value = entry.value();
             CLI::ConfigItem item;
             item.name = key;
             auto text = [&](const nlohmann::json& v) -> std::string {

@@ -22,6 +22,9 @@ struct MineArgs {
     std::vector<std::string> backup_urls;
     std::optional<double> suggest;
     bool no_version_rolling = false;
+    CLI::Option* cuda = nullptr; // --cuda [IDS]
+    bool no_cuda = false;
+    bool no_api = false;
     std::string log_file;
     bool quiet = false;
 };
@@ -39,6 +42,12 @@ void SetUpLogging(const MineArgs& a) {
 }
 
 int Run(MineArgs& a) {
+    if (a.cuda != nullptr && a.cuda->count() > 0 && !NF_HAVE_CUDA) {
+        std::fprintf(stderr, "nonceforge: --cuda: GPU support is not built in (this binary was "
+                             "built without the CUDA toolkit)\n");
+        return 2;
+    }
+    a.options.use_cuda = NF_HAVE_CUDA && !a.no_cuda;
     SetUpLogging(a);
     if (!a.url.empty()) {
         a.options.urls.push_back(a.url);
@@ -51,6 +60,7 @@ int Run(MineArgs& a) {
     }
     a.options.suggest_difficulty = a.suggest;
     a.options.version_rolling = !a.no_version_rolling;
+    a.options.api.enabled = !a.no_api;
     miner::MinerRuntime runtime(a.options, [](int level, const std::string& text) {
         if (level == 0) {
             spdlog::info("{}", text);
@@ -91,6 +101,11 @@ Command AddMineCommand(CLI::App& root) {
         ->check(CLI::Range(1u, 4096u));
     cmd->add_option("--cpu-impl", o.cpu_impl, "Force a CPU scan implementation (see benchmark)");
     cmd->add_flag("--no-cpu", o.no_cpu, "Do not mine on the CPU");
+    a->cuda = cmd->add_option("--cuda", o.cuda_devices,
+                              "Mine on these CUDA GPUs (default: every GPU, when built with CUDA)")
+                  ->expected(0, -1)
+                  ->delimiter(',');
+    cmd->add_flag("--no-cuda", a->no_cuda, "Do not mine on GPUs")->excludes(a->cuda);
     cmd->add_flag("--cpu-affinity", o.pin_threads, "Pin CPU thread i to CPU i");
     cmd->add_option("--suggest-difficulty", a->suggest, "Ask the pool for this share difficulty")
         ->check(CLI::PositiveNumber);
@@ -126,6 +141,17 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_flag("-q,--quiet", a->quiet, "Only warnings and errors");
     cmd->add_option("--json-summary", o.json_summary_file,
                     "Write the final statistics here (JSON)");
+    cmd->add_option("--api-bind", o.api.bind,
+                    "HTTP API, /metrics and dashboard on ADDRESS:PORT (see docs/api.md)")
+        ->capture_default_str();
+    cmd->add_flag("--no-api", a->no_api, "Do not serve the HTTP API");
+    cmd->add_option("--api-token", o.api.token,
+                    "Require 'Authorization: Bearer TOKEN' (needed off loopback)")
+        ->envname("NONCEFORGE_API_TOKEN");
+    cmd->add_option("--api-cgminer", o.api.cgminer_bind,
+                    "cgminer-compatible API on ADDRESS:PORT, e.g. 127.0.0.1:4028 (default: off)");
+    cmd->add_flag("--api-cgminer-remote", o.api.cgminer_remote,
+                  "Allow --api-cgminer on a non-loopback address (it has no authentication)");
     cmd->set_config("--config", "", "JSON file with the same keys as the long options");
     cmd->config_formatter(std::make_shared<JsonConfig>());
     cmd->allow_config_extras(CLI::config_extras_mode::error);

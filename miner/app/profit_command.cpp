@@ -12,12 +12,14 @@
 #include <string>
 
 #include "miner/app/command.hpp"
+#include "miner/app/first_job.hpp"
 #include "miner/benchmark.hpp"
 #include "miner/cpu/cpu_backend.hpp"
 #include "miner/cpu/cpu_features.hpp"
 #include "miner/profit/profit.hpp"
 #include "miner/profit/profit_chart.hpp"
 #include "miner/profit/units.hpp"
+#include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/target.hpp"
 
 namespace nonceforge::app {
@@ -42,6 +44,7 @@ struct ProfitArgs {
         share_difficulty;
     bool json = false;
     std::string plot;
+    std::string from_pool, pool_user = "nonceforge", pool_password = "x";
 
     const Flag* For(Input input) const {
         switch (input) {
@@ -214,30 +217,60 @@ int Run(const ProfitArgs& a) {
     }
     in.btc_price = *price;
 
-    if (a.difficulty.Given() && a.nbits.Given()) {
+    // --from-pool: network difficulty, height and subsidy + fees from the pool's live job.
+    std::optional<double> pool_fees_btc;
+    if (!a.from_pool.empty()) {
+        if (a.difficulty.Given() || a.nbits.Given() || a.height.Given()) {
+            return Fail("--from-pool sets difficulty, nbits and height; do not give them too");
+        }
+        auto job = FetchFirstJob(a.from_pool, a.pool_user, a.pool_password, {}, 30);
+        if (!job) {
+            return Fail("--from-pool: " + job.error());
+        }
+        const std::vector<uint8_t> en2((*job)->extranonce2_size, 0);
+        const auto cb = core::DecodeCoinbase((*job)->Coinbase(en2));
+        if (!cb.height || !cb.value) {
+            return Fail("--from-pool: the pool's coinbase has no readable BIP 34 height or value");
+        }
+        in.network_difficulty = core::DifficultyFromBits((*job)->nbits);
+        in.height = *cb.height;
+        const int64_t subsidy = profit::BlockSubsidySats(*cb.height);
+        pool_fees_btc = double(std::max<int64_t>(0, int64_t(*cb.value) - subsidy)) / 1e8;
+        std::fprintf(stderr,
+                     "nonceforge profit: from %s: height %u, network difficulty %.6g, coinbase "
+                     "%.8f BTC\n",
+                     a.from_pool.c_str(), *cb.height, in.network_difficulty,
+                     double(*cb.value) / 1e8);
+    } else if (a.difficulty.Given() && a.nbits.Given()) {
         return Fail("--difficulty and --nbits both given; use one");
     }
-    if (!a.difficulty.Given() && !a.nbits.Given()) {
-        return Fail("--difficulty is required (network difficulty, e.g. 126.4T; or --nbits HEX)");
-    }
-    auto difficulty = a.difficulty.Given() ? SiNumber(a.difficulty, Input::Difficulty)
-                                           : DifficultyFromNbits(a.nbits);
-    if (!difficulty) {
-        return Fail(difficulty.error());
-    }
-    in.network_difficulty = *difficulty;
+    if (a.from_pool.empty()) {
+        if (!a.difficulty.Given() && !a.nbits.Given()) {
+            return Fail(
+                "--difficulty is required (network difficulty, e.g. 126.4T; or --nbits HEX)");
+        }
+        auto difficulty = a.difficulty.Given() ? SiNumber(a.difficulty, Input::Difficulty)
+                                               : DifficultyFromNbits(a.nbits);
+        if (!difficulty) {
+            return Fail(difficulty.error());
+        }
+        in.network_difficulty = *difficulty;
 
-    if (!a.height.Given()) {
-        return Fail("--height is required (the height of the block being mined)");
+        if (!a.height.Given()) {
+            return Fail("--height is required (the height of the block being mined)");
+        }
+        auto height = profit::ParseUnsigned(a.height.text);
+        if (!height) {
+            return Fail(Quoted(Input::Height, a.height.text) + ": not a block height");
+        }
+        in.height = *height;
     }
-    auto height = profit::ParseUnsigned(a.height.text);
-    if (!height) {
-        return Fail(Quoted(Input::Height, a.height.text) + ": not a block height");
-    }
-    in.height = *height;
 
     std::string error;
     in.fees_per_block_btc = OptionalDecimal(a.fees_per_block, Input::FeesPerBlock, error);
+    if (pool_fees_btc && !a.fees_per_block.Given()) {
+        in.fees_per_block_btc = *pool_fees_btc;
+    }
     in.pool_fee_percent = OptionalDecimal(a.pool_fee, Input::PoolFee, error);
     in.stale_rate_percent = OptionalDecimal(a.stale_rate, Input::StaleRate, error);
     in.uptime_percent = OptionalDecimal(a.uptime, Input::Uptime, error);
@@ -325,6 +358,11 @@ Command AddProfitCommand(CLI::App& root) {
     add("--btc-price", args->btc_price, "BTC price", "USD");
     add("--difficulty", args->difficulty, "Network difficulty (k/M/G/T/P/E allowed: 126.4T)", "D");
     add("--nbits", args->nbits, "Network target as compact nBits instead of --difficulty", "HEX");
+    cmd->add_option("--from-pool", args->from_pool,
+                    "Take difficulty, height and subsidy + fees from this pool's live job")
+        ->type_name("URL");
+    cmd->add_option("-u,--user", args->pool_user, "Pool user for --from-pool");
+    cmd->add_option("-p,--pass", args->pool_password, "Pool password for --from-pool");
     add("--height", args->height, "Height of the block being mined (sets the subsidy)", "N");
     add("--fees-per-block", args->fees_per_block, "Average transaction fees per block (default 0)",
         "BTC");

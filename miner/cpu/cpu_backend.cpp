@@ -37,6 +37,7 @@ constexpr CpuImpl IMPLS[] = {
     {"avx512-16way-x2", "avx512", 32, HasAvx512, avx512::ScanChunk_16way_x2},
     {"avx512-16way", "avx512", 16, HasAvx512, avx512::ScanChunk_16way},
     {"avx512vl-8way", "avx512", 8, HasAvx512, avx512::ScanChunk_8way_vl},
+    {"sha-ni-8way", "sha-ni", 8, HasShaNi, shani::ScanChunk_8way},
     {"sha-ni-4way", "sha-ni", 4, HasShaNi, shani::ScanChunk_4way},
     {"sha-ni-2way", "sha-ni", 2, HasShaNi, shani::ScanChunk_2way},
     {"avx2-8way-x2", "avx2", 16, HasAvx2, avx2::ScanChunk_8way_x2},

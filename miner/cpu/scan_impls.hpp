@@ -36,6 +36,7 @@ uint32_t ScanChunk_16way_x2(const ScanPrecomp& p, uint32_t first, uint32_t count
 namespace shani {
 uint32_t ScanChunk_2way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
 uint32_t ScanChunk_4way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
+uint32_t ScanChunk_8way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
 } // namespace shani
 #endif
 

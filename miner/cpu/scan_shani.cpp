@@ -158,4 +158,8 @@ uint32_t ScanChunk_4way(const ScanPrecomp& p, uint32_t first, uint32_t count, ui
     return ScanShaNi<4>(p, first, count, out);
 }
 
+uint32_t ScanChunk_8way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+    return ScanShaNi<8>(p, first, count, out);
+}
+
 } // namespace nonceforge::cpu::shani

@@ -17,6 +17,37 @@ std::string Millis(std::chrono::milliseconds d) {
     return std::to_string(d.count()) + " ms";
 }
 
+// Passwords shorter than this are placeholders ("x") whose redaction would only mangle text.
+constexpr std::size_t MIN_REDACTED_SECRET = 4;
+
+// Credentials are never logged: a pool may quote our mining.authorize back in an error, and
+// pool text reaches log lines, verdict reasons (stats, API) and reconnect reasons. The lines
+// sent to the pool are left alone.
+void RedactSecret(std::vector<Action>& actions, const std::string& secret) {
+    if (secret.size() < MIN_REDACTED_SECRET) {
+        return;
+    }
+    auto redact = [&](std::string& text) {
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+            text.replace(at, secret.size(), "***");
+        }
+    };
+    for (Action& a : actions) {
+        std::visit(
+            [&](auto& act) {
+                using A = std::decay_t<decltype(act)>;
+                if constexpr (std::is_same_v<A, action::Log>) {
+                    redact(act.text);
+                } else if constexpr (std::is_same_v<A, action::ShareVerdict> ||
+                                     std::is_same_v<A, action::Reconnect> ||
+                                     std::is_same_v<A, action::Close>) {
+                    redact(act.reason);
+                }
+            },
+            a);
+    }
+}
+
 } // namespace
 
 std::string_view ToString(SessionState state) {
@@ -84,6 +115,7 @@ std::vector<Action> Session::Handle(const Event& event) {
             }
         },
         event);
+    RedactSecret(m_out, m_config.password);
     return std::exchange(m_out, {});
 }
 
@@ -98,6 +130,12 @@ std::optional<TimePoint> Session::NextDeadline() const {
 void Session::OnConnected(const event::Connected& e) {
     if (m_state != SessionState::Disconnected) {
         OnDisconnected({"connected again without a disconnect"});
+    }
+    if (m_extranonce1 && m_extranonce2_size) {
+        m_previous = PreviousConnection{m_extranonce1->Bytes(), m_extranonce2_size->Value(),
+                                        m_last_prev_hash, m_connection_first_sequence};
+    } else {
+        m_previous.reset();
     }
     ResetConnectionState();
     m_connection_first_sequence = m_next_sequence;
@@ -212,7 +250,7 @@ void Session::OnMessage(Response&& r, TimePoint now) {
 }
 
 void Session::OnMessage(ClientReconnect&& m, TimePoint) {
-    action::Reconnect a{"pool sent client.reconnect", std::nullopt, std::nullopt, m.wait};
+    action::Reconnect a{"pool sent client.reconnect", std::nullopt, std::nullopt, m.wait, true};
     if (m.host || m.port) {
         const std::string target = m.host.value_or("same host") + ":" +
                                    (m.port ? std::to_string(*m.port) : std::string("same port"));
@@ -269,7 +307,8 @@ void Session::Log(LogLevel level, std::string text) {
 }
 
 void Session::ReconnectSamePool(std::string reason) {
-    Emit(action::Reconnect{std::move(reason), std::nullopt, std::nullopt, std::chrono::seconds(0)});
+    Emit(action::Reconnect{std::move(reason), std::nullopt, std::nullopt, std::chrono::seconds(0),
+                           false});
 }
 
 } // namespace nonceforge::stratum

@@ -103,6 +103,14 @@ void Session::OnSubscribeReply(const Response& r, TimePoint now) {
     m_session_id = result->session_id;
     m_extranonce1 = result->extranonce1;
     m_extranonce2_size = result->extranonce2_size;
+    // A resumed session with the same extranonces keeps the jobs of the previous connection
+    // valid (shares found while disconnected can still be submitted) until a new block.
+    if (resumed && m_previous && m_previous->extranonce1 == m_extranonce1->Bytes() &&
+        m_previous->extranonce2_size == m_extranonce2_size->Value()) {
+        m_connection_first_sequence = m_previous->first_sequence;
+        m_last_prev_hash = m_previous->prev_hash;
+    }
+    m_previous.reset();
     Log(LogLevel::Info, std::string(resumed ? "resumed session" : "subscribed") + ": extranonce1 " +
                             core::HexEncode(m_extranonce1->Bytes()) + ", extranonce2 size " +
                             std::to_string(m_extranonce2_size->Value()));

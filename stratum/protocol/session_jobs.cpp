@@ -52,6 +52,9 @@ void Session::OnMessage(Notify&& n, TimePoint) {
     job.share_target = m_difficulty.Target();
     job.version_mask = m_version_mask;
     job.sequence = m_next_sequence++;
+    if (new_prev) {
+        m_valid_from_sequence = job.sequence; // earlier jobs built on the previous block
+    }
     Log(LogLevel::Debug, "job " + job.job_id + (clean ? " (clean)" : "") + ", difficulty " +
                              FormatDifficulty(job.share_difficulty));
     DeliverOrHold(std::move(job));

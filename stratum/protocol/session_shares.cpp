@@ -23,6 +23,10 @@ void Session::OnShareFound(const event::ShareFound& e) {
         Verdict(share, VerdictKind::Stale, "job from an earlier connection");
         return;
     }
+    if (share.job->sequence < m_valid_from_sequence) {
+        Verdict(share, VerdictKind::Stale, "job replaced by a new block");
+        return;
+    }
     if (share.job->extranonce1 != m_extranonce1->Bytes() ||
         share.job->extranonce2_size != m_extranonce2_size->Value()) {
         Verdict(share, VerdictKind::Stale, "extranonce changed since the job");

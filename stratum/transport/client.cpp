@@ -1,5 +1,7 @@
 #include "nonceforge/stratum/client.hpp"
 
+#include <algorithm>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -103,7 +105,8 @@ StratumClient::StratumClient(asio::any_io_executor executor, ClientConfig config
     , m_handlers(std::move(handlers))
     , m_policy(m_config.reconnect, m_config.pools.size())
     , m_sessions(m_config.pools.size())
-    , m_sleep(m_executor) {}
+    , m_sleep(m_executor)
+    , m_stop_signal(m_executor, SteadyClock::time_point::max()) {}
 
 StratumClient::~StratumClient() = default;
 
@@ -143,6 +146,7 @@ void StratumClient::Stop() {
     m_stopping = true;
     asio::post(m_executor, [this] {
         m_sleep.cancel();
+        m_stop_signal.cancel(); // ends a resolve or connect in progress
         if (m_conn) {
             m_conn->Finish("client stopped");
         }
@@ -170,7 +174,12 @@ void StratumClient::FeedShare(core::Share share) {
 void StratumClient::Perform(std::vector<Action> actions) {
     for (Action& a : actions) {
         if (auto* send = std::get_if<action::SendLine>(&a)) {
-            if (m_conn) {
+            if (m_conn && m_conn->out.size() >= m_config.max_queued_lines) {
+                // A pool that sends requests but never reads our replies would otherwise grow
+                // this queue without bound. A submit dropped here is lost on the disconnect.
+                m_conn->Finish("the pool does not read what we send (" +
+                               std::to_string(m_conn->out.size()) + " lines queued)");
+            } else if (m_conn) {
                 m_conn->out.push_back(std::move(send->line));
                 m_conn->wake.cancel();
             }
@@ -195,7 +204,9 @@ void StratumClient::Perform(std::vector<Action> actions) {
                 target.port = rec->port.value_or(current.port);
                 m_redirect = target;
             }
-            m_requested_delay = rec->delay;
+            if (rec->requested_by_pool) {
+                m_requested_delay = rec->delay;
+            }
             if (m_conn) {
                 m_conn->Finish("reconnect: " + rec->reason);
             }
@@ -254,8 +265,13 @@ awaitable<void> StratumClient::Run() {
         const std::size_t before = m_policy.CurrentPool();
         if (m_back_to_primary) {
             delay = std::chrono::milliseconds(0);
-        } else if (m_requested_delay) {
+        } else if (m_requested_delay && m_ready_at &&
+                   SteadyClock::now() - *m_ready_at >= m_config.reconnect.healthy_after) {
             delay = m_policy.OnRequestedReconnect(*m_requested_delay);
+        } else if (m_requested_delay) {
+            // client.reconnect on a connection that never became healthy: a pool that sends it
+            // on every connect would otherwise be hammered; back off, but wait at least as asked.
+            delay = std::max(*m_requested_delay, m_policy.OnFailure());
         } else if (m_give_up) {
             for (unsigned i = 0; i < m_config.reconnect.failover_after; ++i) {
                 delay = m_policy.OnFailure();
@@ -288,7 +304,11 @@ awaitable<void> StratumClient::Run() {
 awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
     auto ex = co_await asio::this_coro::executor;
     tcp::socket socket(ex);
-    if (auto err = co_await ConnectTcp(socket, pool.url, m_config.timeouts)) {
+    auto connected = co_await (ConnectTcp(socket, pool.url, m_config.timeouts) || WaitStop());
+    if (connected.index() == 1 || m_stopping) {
+        co_return "client stopped";
+    }
+    if (auto err = std::get<0>(connected)) {
         co_return *err;
     }
     EnableKeepAlive(socket, m_config.timeouts.tcp_keepalive_idle);
@@ -332,6 +352,9 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
 template <class Stream>
 awaitable<std::string> StratumClient::Serve(Stream& stream, Connection& conn) {
     m_conn = &conn;
+    if (m_stopping) { // Stop() came during the TLS handshake
+        conn.Finish("client stopped");
+    }
     Perform(m_session->Handle(event::Connected{SteadyClock::now()}));
     if (m_policy.ShouldProbePrimary()) {
         co_await (ReadLoop(stream, conn) || WriteLoop(stream, conn) || Watchdog(conn) ||
@@ -425,6 +448,12 @@ awaitable<void> StratumClient::Watchdog(Connection& conn) {
         if (conn.end_reason) {
             co_return;
         }
+    }
+}
+
+awaitable<void> StratumClient::WaitStop() {
+    if (!m_stopping) {
+        co_await m_stop_signal.async_wait(AS_TUPLE);
     }
 }
 

@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include "miner/app/first_job.hpp"
 #include "miner/runtime.hpp"
+#include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/hex.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
@@ -128,6 +130,7 @@ TEST(MinerEndToEnd, PoolDropsTheConnectionAndComesBack) {
         std::this_thread::sleep_for(1500ms);
         first->Stop();
         std::this_thread::sleep_for(300ms);
+        pc.seed = 8; // a restarted pool: other session ids and jobs
         second = std::make_unique<stratum::PoolServer>(pc);
         ASSERT_TRUE(second->Start());
     });
@@ -229,4 +232,26 @@ TEST(LiveProfit, ShownOnlyWithAllItsInputs) {
     EXPECT_NE(text.find("BTC/day"), std::string::npos) << text;
     EXPECT_NE(text.find("power 3.6000/day"), std::string::npos) << text; // 72 kWh x 0.05
     EXPECT_EQ(miner::FormatLiveProfit(o, s, nullptr), "");
+}
+
+// `profit --from-pool` reads the live job: network difficulty, BIP 34 height, coinbase value.
+TEST(FromPool, FirstJobCarriesHeightAndCoinbaseValue) {
+    auto pc = PoolConfig();
+    pc.start_height = 912345;
+    pc.coinbase_value = 312500000 + 1234567;
+    pc.nbits = 0x17034219;
+    stratum::PoolServer pool(pc);
+    ASSERT_TRUE(pool.Start());
+    auto job = app::FetchFirstJob(pool.Url(), "tester", "x", {}, 10);
+    ASSERT_TRUE(job) << job.error();
+    const std::vector<uint8_t> en2((*job)->extranonce2_size, 0);
+    const auto cb = core::DecodeCoinbase((*job)->Coinbase(en2));
+    ASSERT_TRUE(cb.height);
+    EXPECT_EQ(*cb.height, 912345u);
+    ASSERT_TRUE(cb.value);
+    EXPECT_EQ(*cb.value, 312500000u + 1234567u);
+    EXPECT_EQ((*job)->nbits, 0x17034219u);
+    pool.Stop();
+    auto none = app::FetchFirstJob(pool.Url(), "tester", "x", {}, 1);
+    EXPECT_FALSE(none);
 }

@@ -152,12 +152,38 @@ TEST(SessionShares, ShareOfAnEarlierConnectionIsStale) {
     Mining m;
     auto old_job = m.job;
     m.h.Disconnect();
-    m.h.Handshake();
+    // The pool did not resume the session: another session id and extranonce1.
+    m.h.Handshake(R"({"version-rolling":true,"version-rolling.mask":"1fffe000"})",
+                  R"([[["mining.notify","0123456789"]],"08000003",4])");
     Actions a = m.h.Submit(Harness::ShareFor(old_job));
     EXPECT_TRUE(test::SentLines(a).empty());
     auto v = m.OnlyVerdict(a);
     EXPECT_EQ(v.kind, VerdictKind::Stale);
     EXPECT_EQ(v.reason, "job from an earlier connection");
+}
+
+// A share found while disconnected is still good when the pool resumed the session (same
+// session id and extranonce1) and no new block has come since.
+TEST(SessionShares, ShareOfAResumedSessionIsSubmitted) {
+    Mining m;
+    auto old_job = m.job;
+    m.h.Disconnect();
+    m.h.Handshake();
+    Actions a = m.h.Submit(Harness::ShareFor(old_job));
+    ASSERT_EQ(test::SentLines(a).size(), 1u);
+    EXPECT_TRUE(Verdicts(a).empty());
+    EXPECT_NE(test::SentLines(a)[0].find("job1"), std::string::npos);
+}
+
+TEST(SessionShares, ShareOfAResumedSessionAfterANewBlockIsStale) {
+    Mining m;
+    auto old_job = m.job;
+    m.h.Disconnect();
+    m.h.Handshake();
+    m.h.Line(NotifyLine("job2", test::PREV_B, true));
+    auto v = m.OnlyVerdict(m.h.Submit(Harness::ShareFor(old_job)));
+    EXPECT_EQ(v.kind, VerdictKind::Stale);
+    EXPECT_EQ(v.reason, "job replaced by a new block");
 }
 
 TEST(SessionShares, ShareOfAJobBeforeSetExtranonceIsStale) {

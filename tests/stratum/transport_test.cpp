@@ -290,3 +290,20 @@ TEST_F(TransportTls, InsecureModeConnectsAndWarns) {
     EXPECT_TRUE(h.WaitForJob()) << h.Log();
     EXPECT_NE(h.Log().find("verification is OFF"), std::string::npos);
 }
+
+TEST(Transport, StopDuringTheHandshakeEndsPromptly) {
+    // A pool that accepts TCP but never answers the subscribe: Stop must not wait for the
+    // response or idle timeouts.
+    test::ScriptedServer server([](test::ScriptedServer::Socket& s, int) {
+        std::string buf;
+        test::ScriptedServer::ReadLine(s, buf);
+    });
+    auto cfg = FastConfig({Pool(server.Url())});
+    cfg.timeouts.idle = 60s;
+    const auto start = std::chrono::steady_clock::now();
+    {
+        ClientHarness h(cfg);
+        std::this_thread::sleep_for(100ms);
+    } // the destructor calls Stop and joins
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}

@@ -56,6 +56,8 @@ struct ClientConfig {
     bool allow_redirect = false; // follow client.reconnect to another host
     std::size_t max_line_bytes = 64 * 1024;
     std::size_t max_held_shares = 256; // shares found while disconnected, sent after reconnect
+    // Lines waiting to be written; a pool that does not read them is left (see Perform).
+    std::size_t max_queued_lines = 1024;
 };
 
 struct PoolStatus {
@@ -107,6 +109,7 @@ private:
     boost::asio::awaitable<void> WriteLoop(Stream& stream, Connection& conn);
     boost::asio::awaitable<void> Watchdog(Connection& conn);
     boost::asio::awaitable<void> WaitEnd(Connection& conn);
+    boost::asio::awaitable<void> WaitStop(); // returns when Stop() is called
     boost::asio::awaitable<void> ProbePrimary(Connection& conn);
     void Perform(std::vector<Action> actions);
     void FeedShare(core::Share share);
@@ -121,7 +124,8 @@ private:
     Session* m_session = nullptr;                     // the current pool's
     std::deque<core::Share> m_held;                   // found while not ready
     std::atomic<bool> m_stopping{false};
-    boost::asio::steady_timer m_sleep; // backoff sleeps; cancelled by Stop
+    boost::asio::steady_timer m_sleep;       // backoff sleeps; cancelled by Stop
+    boost::asio::steady_timer m_stop_signal; // never expires; cancelled by Stop
 
     // State of the live connection (only on the executor's thread).
     Connection* m_conn = nullptr;

@@ -155,6 +155,16 @@ private:
     std::optional<core::Job> m_held_job; // built before authorization
     uint64_t m_next_sequence = 1;
     uint64_t m_connection_first_sequence = 1; // jobs below this are from an earlier connection
+    uint64_t m_valid_from_sequence = 1;       // jobs below this were replaced by a new block
+
+    // The connection before this one, for resuming its jobs (see OnSubscribeReply).
+    struct PreviousConnection {
+        std::vector<uint8_t> extranonce1;
+        std::size_t extranonce2_size = 0;
+        std::optional<core::Hash256> prev_hash;
+        uint64_t first_sequence = 1;
+    };
+    std::optional<PreviousConnection> m_previous;
 };
 
 } // namespace nonceforge::stratum

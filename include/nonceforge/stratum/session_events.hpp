@@ -84,6 +84,9 @@ struct Reconnect {
     std::optional<std::string> host;
     std::optional<uint16_t> port;
     std::chrono::seconds delay{0};
+    // True for the pool's client.reconnect; false when the session itself gave up on the
+    // connection (malformed stream, refused subscribe, no reply): the transport backs off then.
+    bool requested_by_pool = false;
 };
 // Give up on this pool (for example the worker was refused); the transport may fail over.
 struct Close {

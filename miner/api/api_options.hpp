@@ -1,0 +1,34 @@
+// Settings of the monitoring APIs (`nonceforge mine --api-*`): addresses, the bearer token and
+// every limit and deadline of the listeners, in one place.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace nonceforge::miner::api {
+
+struct HttpLimits {
+    std::size_t max_connections = 16; // per listener; the next connection is closed at once
+    std::chrono::milliseconds request_timeout{10'000}; // the whole request must arrive in this
+    std::chrono::milliseconds write_timeout{10'000};   // the whole reply must leave in this
+    std::size_t max_header_bytes = 8 * 1024;
+    std::size_t max_body_bytes = 1024; // GET requests carry none; a little slack for odd clients
+};
+
+struct ApiOptions {
+    bool enabled = false; // `nonceforge mine` turns it on unless --no-api; tests opt in
+    std::string bind = "127.0.0.1:4048";
+    std::string token;               // required to bind a non-loopback address
+    std::string cgminer_bind;        // empty: no cgminer API (4028 is its usual port)
+    bool cgminer_remote = false;     // allow the cgminer API (which has no auth) off loopback
+    HttpLimits limits;               // for both listeners
+    std::size_t share_history = 256; // verdicts kept for /api/v1/shares
+    // Called on the network thread once the listeners are bound, with their ports (0 for one
+    // that is off or could not bind): the way to learn the ports after binding port 0.
+    std::function<void(uint16_t http_port, uint16_t cgminer_port)> on_listening;
+};
+
+} // namespace nonceforge::miner::api

@@ -1,0 +1,201 @@
+#include "miner/api/api_server.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace nonceforge::miner::api {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t DEFAULT_SHARE_LIMIT = 50;
+
+// Bytes that are not UTF-8 (a path, a pool's error text) become U+FFFD instead of throwing.
+std::string Dump(const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+HttpReply Json(const nlohmann::json& j) {
+    return {200, "application/json", Dump(j), {}};
+}
+
+HttpReply NotFound(std::string_view path) {
+    return {404,
+            "application/json",
+            Dump({{"error", "not found: " + std::string(path)}, {"status", 404}}),
+            {}};
+}
+
+HttpReply BadRequest(const std::string& why) {
+    return {400, "application/json", Dump({{"error", why}, {"status", 400}}), {}};
+}
+
+// The dashboard loads nothing from elsewhere and talks only to this server.
+constexpr const char* DASHBOARD_CSP = "default-src 'none'; script-src 'unsafe-inline'; "
+                                      "style-src 'unsafe-inline'; connect-src 'self'; "
+                                      "img-src data:; base-uri 'none'; form-action 'none'; "
+                                      "frame-ancestors 'none'";
+
+// The value of `key` in a query string "a=1&limit=5", if present.
+std::optional<std::string_view> QueryValue(std::string_view query, std::string_view key) {
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const std::size_t eq = pair.find('=');
+        if (pair.substr(0, eq) == key) {
+            return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        }
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::string_view Version() {
+    return NF_VERSION;
+}
+
+core::Expected<tcp::endpoint, std::string> ParseBindAddress(std::string_view text) {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) {
+        return core::MakeUnexpected("'" + std::string(text) + "': expected ADDRESS:PORT");
+    }
+    std::string_view host = text.substr(0, colon);
+    const std::string_view port_text = text.substr(colon + 1);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    unsigned port = 0;
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535 ||
+        port_text.empty()) {
+        return core::MakeUnexpected("'" + std::string(text) + "': the port must be 0..65535");
+    }
+    boost::system::error_code aec;
+    const auto address = asio::ip::make_address(std::string(host), aec);
+    if (aec) {
+        return core::MakeUnexpected("'" + std::string(text) +
+                                    "': the address must be an IP address such as 127.0.0.1");
+    }
+    return tcp::endpoint(address, static_cast<uint16_t>(port));
+}
+
+ApiServer::ApiServer(asio::any_io_executor executor, ApiOptions options, ViewFn view, LogFn log)
+    : m_executor(std::move(executor))
+    , m_options(std::move(options))
+    , m_view(std::move(view))
+    , m_log(std::move(log)) {}
+
+ApiServer::~ApiServer() = default;
+
+core::Expected<bool, std::string> ApiServer::Start() {
+    // Configuration first: nothing is bound when any of it is wrong.
+    auto http_ep = ParseBindAddress(m_options.bind);
+    if (!http_ep) {
+        return core::MakeUnexpected("--api-bind " + http_ep.error());
+    }
+    if (!http_ep->address().is_loopback() && m_options.token.empty()) {
+        return core::MakeUnexpected("--api-bind " + m_options.bind +
+                                    " is not a loopback address: it needs --api-token TOKEN");
+    }
+    std::optional<tcp::endpoint> cg_ep;
+    if (!m_options.cgminer_bind.empty()) {
+        auto ep = ParseBindAddress(m_options.cgminer_bind);
+        if (!ep) {
+            return core::MakeUnexpected("--api-cgminer " + ep.error());
+        }
+        if (!ep->address().is_loopback() && !m_options.cgminer_remote) {
+            return core::MakeUnexpected(
+                "--api-cgminer " + m_options.cgminer_bind +
+                " is not a loopback address, and the cgminer API has no authentication: add "
+                "--api-cgminer-remote to expose it anyway");
+        }
+        cg_ep = *ep;
+    }
+
+    m_http =
+        std::make_unique<HttpServer>(m_executor, m_options.limits, m_options.token,
+                                     [this](std::string_view target) { return Handle(target); });
+    if (auto port = m_http->Start(*http_ep)) {
+        m_http_port = *port;
+        m_log(0, "API: dashboard and JSON at http://" +
+                     (http_ep->address().is_v6() ? "[" + http_ep->address().to_string() + "]"
+                                                 : http_ep->address().to_string()) +
+                     ":" + std::to_string(m_http_port) + "/, Prometheus at /metrics" +
+                     (m_options.token.empty() ? "" : " (bearer token required)"));
+    } else {
+        m_log(1, "API: cannot listen on " + m_options.bind + ": " + port.error() +
+                     "; mining without the HTTP API");
+        m_http.reset();
+    }
+    if (cg_ep) {
+        m_cgminer = std::make_unique<CgminerServer>(
+            m_executor, m_options.limits,
+            [this](std::string_view request) { return CgminerReply(m_view(0), request); });
+        if (auto port = m_cgminer->Start(*cg_ep)) {
+            m_cgminer_port = *port;
+            m_log(0, "API: cgminer-compatible API on port " + std::to_string(m_cgminer_port));
+        } else {
+            m_log(1, "API: cannot listen on " + m_options.cgminer_bind + ": " + port.error() +
+                         "; mining without the cgminer API");
+            m_cgminer.reset();
+        }
+    }
+    if (m_options.on_listening) {
+        m_options.on_listening(m_http_port, m_cgminer_port);
+    }
+    return true;
+}
+
+void ApiServer::Stop() {
+    if (m_http) {
+        m_http->Stop();
+    }
+    if (m_cgminer) {
+        m_cgminer->Stop();
+    }
+}
+
+HttpReply ApiServer::Handle(std::string_view target) const {
+    const std::size_t q = target.find('?');
+    const std::string_view path = target.substr(0, q);
+    const std::string_view query =
+        q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    if (path == "/" || path == "/index.html") {
+        return {200,
+                "text/html; charset=utf-8",
+                std::string(DashboardHtml()),
+                {{"Content-Security-Policy", DASHBOARD_CSP}}};
+    }
+    if (path == "/metrics") {
+        return {200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(m_view(0)), {}};
+    }
+    if (path == "/api/v1/summary") {
+        return Json(SummaryJson(m_view(0)));
+    }
+    if (path == "/api/v1/devices") {
+        return Json(DevicesJson(m_view(0)));
+    }
+    if (path == "/api/v1/pools") {
+        return Json(PoolsJson(m_view(0)));
+    }
+    if (path == "/api/v1/shares") {
+        std::size_t limit = DEFAULT_SHARE_LIMIT;
+        if (auto text = QueryValue(query, "limit")) {
+            const auto [end, ec] =
+                std::from_chars(text->data(), text->data() + text->size(), limit);
+            if (ec != std::errc() || end != text->data() + text->size() || text->empty()) {
+                return BadRequest("limit must be a whole number from 0 to " +
+                                  std::to_string(m_options.share_history));
+            }
+        }
+        return Json(SharesJson(m_view(std::min(limit, m_options.share_history))));
+    }
+    return NotFound(path);
+}
+
+} // namespace nonceforge::miner::api

@@ -1,0 +1,69 @@
+// A small read-only HTTP/1.1 server on Boost.Beast for the monitoring API. It enforces what
+// an exposed endpoint needs and nothing more: GET only (405 otherwise), bounded headers (431)
+// and body (413), a deadline for each request to arrive and each reply to leave (slow clients
+// are disconnected), a cap on open connections (the next one is closed at once), and, when a
+// token is set, `Authorization: Bearer TOKEN` on every request (401 otherwise), compared in
+// constant time. Runs on one executor's thread; Start and Stop are called on that thread or
+// before it runs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "miner/api/api_options.hpp"
+#include "nonceforge/core/expected.hpp"
+
+namespace nonceforge::miner::api {
+
+struct HttpReply {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers; // extra response headers
+};
+
+// Equal strings, in time that depends only on the length of `expected`.
+bool ConstantTimeEquals(std::string_view given, std::string_view expected);
+
+class HttpServer {
+public:
+    // target: the request target ("/api/v1/shares?limit=5"); called for authorised GETs only.
+    using Handler = std::function<HttpReply(std::string_view target)>;
+
+    HttpServer(boost::asio::any_io_executor executor, HttpLimits limits, std::string token,
+               Handler handler);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and starts accepting; the bound port (useful with port 0), or why not.
+    core::Expected<uint16_t, std::string> Start(const boost::asio::ip::tcp::endpoint& endpoint);
+    // Closes the listener and every connection; the coroutines end soon after.
+    void Stop();
+    std::size_t OpenConnections() const { return m_open; }
+
+private:
+    boost::asio::awaitable<void> AcceptLoop();
+    boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket);
+
+    boost::asio::any_io_executor m_executor;
+    HttpLimits m_limits;
+    std::string m_expected_authorization; // "Bearer TOKEN", empty when no token
+    Handler m_handler;
+    boost::asio::ip::tcp::acceptor m_acceptor;
+    std::unordered_set<boost::asio::ip::tcp::socket*> m_sockets; // open connections
+    std::size_t m_open = 0;
+    bool m_stopped = false;
+};
+
+} // namespace nonceforge::miner::api

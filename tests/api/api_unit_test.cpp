@@ -1,0 +1,176 @@
+// The pure parts of the monitoring APIs, without sockets: bind addresses, the token compare,
+// the share ring, the Prometheus text and the cgminer replies on a synthetic snapshot.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "miner/api/api_server.hpp"
+
+using namespace nonceforge::miner;
+using namespace nonceforge::miner::api;
+using nlohmann::json;
+
+namespace {
+
+ApiView SampleView() {
+    ApiView v;
+    v.version = "9.9.9";
+    v.time_unix = 1700000000;
+    v.stats.uptime = std::chrono::seconds(120);
+    BackendStats b;
+    b.name = "cpu0/avx2-8way";
+    b.hashes = 1'200'000'000;
+    b.rate = {10e6, 9e6, 8e6};
+    b.shares.found = 10;
+    b.shares.accepted = 6;
+    b.shares.rejected = 2;
+    b.shares.rejected_by_reason = {{"Duplicate \"share\"\n", 1}, {"Low difficulty", 1}};
+    b.shares.stale = 1;
+    b.shares.stale_by_reason = {{"Job not found", 1}};
+    b.shares.lost = 1;
+    b.shares.lost_by_reason = {{"connection closed", 1}};
+    b.shares.best_difficulty = 3.5;
+    b.shares.accepted_difficulty_sum = 0.6;
+    v.stats.backends = {b};
+    v.stats.total = b;
+    v.stats.total.name = "total";
+    PoolView p;
+    p.url = "stratum+tcp://pool.example:3333";
+    p.user = "bc1qexample.rig";
+    p.active = true;
+    p.connected = true;
+    p.state = "ready";
+    p.difficulty = 0.5;
+    v.pools = {p};
+    v.network_difficulty = 1e12;
+    return v;
+}
+
+} // namespace
+
+TEST(ApiUnit, ParsesBindAddresses) {
+    auto v4 = ParseBindAddress("127.0.0.1:4048");
+    ASSERT_TRUE(v4);
+    EXPECT_EQ(v4->port(), 4048);
+    EXPECT_TRUE(v4->address().is_loopback());
+    auto v6 = ParseBindAddress("[::1]:0");
+    ASSERT_TRUE(v6);
+    EXPECT_TRUE(v6->address().is_v6());
+    EXPECT_TRUE(v6->address().is_loopback());
+    auto any = ParseBindAddress("0.0.0.0:80");
+    ASSERT_TRUE(any);
+    EXPECT_FALSE(any->address().is_loopback());
+    for (const char* bad : {"", ":80", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
+                            "host.example:80", "1.2.3.4:80x"}) {
+        EXPECT_FALSE(ParseBindAddress(bad)) << bad;
+    }
+}
+
+TEST(ApiUnit, TokenCompareIsExact) {
+    EXPECT_TRUE(ConstantTimeEquals("Bearer abc", "Bearer abc"));
+    EXPECT_FALSE(ConstantTimeEquals("Bearer abd", "Bearer abc"));
+    EXPECT_FALSE(ConstantTimeEquals("Bearer ab", "Bearer abc"));
+    EXPECT_FALSE(ConstantTimeEquals("Bearer abcd", "Bearer abc"));
+    EXPECT_FALSE(ConstantTimeEquals("", "Bearer abc"));
+    EXPECT_FALSE(ConstantTimeEquals(std::string("Bearer abc\0", 11), "Bearer abc"));
+}
+
+TEST(ApiUnit, ShareLogKeepsTheNewestAndMeasuresLatency) {
+    ShareLog log(3);
+    auto job = std::make_shared<nonceforge::core::Job>();
+    job->job_id = "j1";
+    job->share_difficulty = 0.25;
+    for (uint32_t i = 0; i < 5; ++i) {
+        nonceforge::core::Share s;
+        s.job = job;
+        s.nonce = i;
+        s.backend = "cpu0/x";
+        s.difficulty = 1 + i;
+        log.Submitted(s);
+        log.Resolved(s, i == 4 ? "rejected" : "accepted", i == 4 ? "Duplicate share" : "", 0);
+    }
+    EXPECT_EQ(log.TotalRecorded(), 5u);
+    const auto latest = log.Latest(10);
+    ASSERT_EQ(latest.size(), 3u);
+    EXPECT_EQ(latest[0].nonce, "00000004");
+    EXPECT_EQ(latest[0].verdict, "rejected");
+    EXPECT_EQ(latest[0].reason, "Duplicate share");
+    EXPECT_EQ(latest[2].nonce, "00000002");
+    EXPECT_DOUBLE_EQ(latest[1].pool_difficulty, 0.25);
+    ASSERT_TRUE(latest[0].latency_ms);
+    EXPECT_GE(*latest[0].latency_ms, 0);
+    EXPECT_EQ(log.Latest(1).size(), 1u);
+    EXPECT_TRUE(log.LatencyFor(0).mean_ms);
+    EXPECT_FALSE(log.LatencyFor(1).mean_ms);
+    // A verdict for a share whose submit was not seen has no latency.
+    nonceforge::core::Share unseen;
+    unseen.job = job;
+    unseen.nonce = 99;
+    log.Resolved(unseen, "lost", "client stopped", 0);
+    EXPECT_FALSE(log.Latest(1)[0].latency_ms);
+}
+
+TEST(MetricsText, EscapesLabelsAndSplitsSharesByReason) {
+    const std::string text = PrometheusText(SampleView());
+    EXPECT_NE(text.find("# HELP nonceforge_shares_total "), std::string::npos);
+    EXPECT_NE(text.find("# TYPE nonceforge_shares_total counter\n"), std::string::npos);
+    EXPECT_NE(text.find("nonceforge_shares_total{state=\"rejected\",reason=\"Duplicate "
+                        "\\\"share\\\"\\n\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(
+        text.find("nonceforge_shares_total{state=\"rejected\",reason=\"Low difficulty\"} 1\n"),
+        std::string::npos);
+    EXPECT_NE(text.find("nonceforge_shares_total{state=\"accepted\",reason=\"\"} 6\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("nonceforge_shares_total{state=\"stale\",reason=\"Job not found\"} 1\n"),
+              std::string::npos);
+    // Every reason listed: no remainder sample for rejected.
+    EXPECT_EQ(text.find("nonceforge_shares_total{state=\"rejected\",reason=\"\"}"),
+              std::string::npos);
+    EXPECT_NE(
+        text.find("nonceforge_hashrate_hashes_per_second{device=\"cpu0/avx2-8way\"} 9000000\n"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("nonceforge_network_difficulty 1000000000000\n"), std::string::npos);
+    EXPECT_NE(text.find("nonceforge_pool_connected 1\n"), std::string::npos);
+    EXPECT_NE(text.find("nonceforge_pool_difficulty 0.5\n"), std::string::npos);
+    EXPECT_NE(text.find("nonceforge_uptime_seconds 120\n"), std::string::npos);
+    // No estimate inputs: no profit families.
+    EXPECT_EQ(text.find("nonceforge_profit"), std::string::npos);
+}
+
+TEST(CgminerReplyShape, SummaryNumbersFollowCgminerUnits) {
+    const json r = json::parse(CgminerReply(SampleView(), R"({"command":"summary"})"));
+    const json& s = r["SUMMARY"][0];
+    EXPECT_DOUBLE_EQ(s["MHS 5s"].get<double>(), 10.0);
+    EXPECT_DOUBLE_EQ(s["MHS 1m"].get<double>(), 9.0);
+    EXPECT_DOUBLE_EQ(s["MHS av"].get<double>(), 10.0); // 1.2e9 hashes in 120 s
+    EXPECT_DOUBLE_EQ(s["Total MH"].get<double>(), 1200.0);
+    EXPECT_DOUBLE_EQ(s["Utility"].get<double>(), 3.0); // 6 accepted in 2 minutes
+    EXPECT_EQ(s["Accepted"], 6);
+    EXPECT_EQ(s["Rejected"], 2);
+    EXPECT_EQ(s["Stale"], 1);
+    EXPECT_DOUBLE_EQ(s["Pool Rejected%"].get<double>(), 100.0 * 2 / 9);
+    EXPECT_EQ(r["STATUS"][0]["When"], 1700000000);
+    EXPECT_EQ(r["STATUS"][0]["Description"], "nonceforge 9.9.9");
+    // cgminer's key order: STATUS first, then the section, then id.
+    const std::string raw = CgminerReply(SampleView(), "{\"command\":\"summary\"}\n");
+    EXPECT_EQ(raw.rfind("{\"STATUS\":[{\"STATUS\":\"S\",\"When\":", 0), 0u) << raw;
+    EXPECT_LT(raw.find("\"SUMMARY\""), raw.find("\"id\":1"));
+    EXPECT_EQ(raw.find("\"Elapsed\""), raw.find("\"SUMMARY\":[{\"Elapsed\"") + 12);
+}
+
+TEST(CgminerReplyShape, DevsUseTheDeviceKindAsKey) {
+    ApiView v = SampleView();
+    BackendStats gpu = v.stats.backends[0];
+    gpu.name = "cuda0/sm90";
+    v.stats.backends.push_back(gpu);
+    const json r = json::parse(CgminerReply(v, R"({"command":"devs"})"));
+    ASSERT_EQ(r["DEVS"].size(), 2u);
+    EXPECT_EQ(r["DEVS"][0]["CPU"], 0);
+    EXPECT_EQ(r["DEVS"][1]["GPU"], 0);
+    EXPECT_EQ(r["STATUS"][0]["Msg"], "1 CPU(s) - 1 GPU(s)");
+    EXPECT_EQ(DeviceKind("cpu12/sse41-4way"), "cpu");
+    EXPECT_EQ(DeviceKind("cuda0/sm90"), "cuda");
+    EXPECT_EQ(DeviceKind("0"), "unknown");
+}
