@@ -286,7 +286,14 @@ asio::awaitable<void> MinerRuntime::Impl::Ticker() {
         }
         if (options.status_interval_seconds > 0 && now >= next_status) {
             const StatsSnapshot snap = stats.Snapshot();
-            log(0, FormatStatusLine(snap, client->Status()) +
+            const stratum::PoolStatus pool = client->Status();
+            const auto latency = share_log->LatencyFor(pool.pool_index);
+            char latency_text[48] = "";
+            if (latency.mean_ms) {
+                std::snprintf(latency_text, sizeof latency_text, " | submit latency %.1f ms",
+                              *latency.mean_ms);
+            }
+            log(0, FormatStatusLine(snap, pool) + latency_text +
                        FormatLiveProfit(options, snap, latest_job.get()));
             next_status += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                 std::chrono::duration<double>(options.status_interval_seconds));
