@@ -124,6 +124,12 @@ TEST(Soak, ThousandReconnectsAndTenThousandJobsKeepMemoryAndDescriptorsFlat) {
                 static_cast<unsigned long long>(client.Jobs()), seconds, test::MiB(rss_start),
                 test::MiB(rss_end), fds_start, fds_end);
     EXPECT_GE(client.Client().Status().connects, uint64_t(RECONNECTS));
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // The sanitizers keep freed memory in quarantine by design, so RSS says nothing about leaks
+    // there; LeakSanitizer checks for leaks at exit instead. The plain build checks the bound.
+    std::printf("soak: RSS bound not checked under a sanitizer (quarantined memory)\n");
+#else
     EXPECT_LT(test::MiB(rss_end - std::min(rss_start, rss_end)), 16.0);
+#endif
     EXPECT_LE(fds_end, fds_start + 2);
 }
