@@ -51,35 +51,6 @@ struct Avx2Ops {
     }
 };
 
-// Two independent vectors per step.
-struct Avx2x2Ops {
-    struct V {
-        __m256i a, b;
-    };
-    using O = Avx2Ops;
-    static constexpr int LANES = 16;
-
-    static NF_ALWAYS_INLINE V Set1(uint32_t x) { return {O::Set1(x), O::Set1(x)}; }
-    static NF_ALWAYS_INLINE V Add(V x, V y) { return {O::Add(x.a, y.a), O::Add(x.b, y.b)}; }
-    static NF_ALWAYS_INLINE V Sigma0(V x) { return {O::Sigma0(x.a), O::Sigma0(x.b)}; }
-    static NF_ALWAYS_INLINE V Sigma1(V x) { return {O::Sigma1(x.a), O::Sigma1(x.b)}; }
-    static NF_ALWAYS_INLINE V sigma0(V x) { return {O::sigma0(x.a), O::sigma0(x.b)}; }
-    static NF_ALWAYS_INLINE V sigma1(V x) { return {O::sigma1(x.a), O::sigma1(x.b)}; }
-    static NF_ALWAYS_INLINE V Ch(V e, V f, V g) {
-        return {O::Ch(e.a, f.a, g.a), O::Ch(e.b, f.b, g.b)};
-    }
-    static NF_ALWAYS_INLINE V Maj(V x, V y, V z) {
-        return {O::Maj(x.a, y.a, z.a), O::Maj(x.b, y.b, z.b)};
-    }
-    static NF_ALWAYS_INLINE V Nonces(uint32_t base) {
-        return {O::Nonces(base), O::Nonces(base + 8)};
-    }
-    static NF_ALWAYS_INLINE V ByteSwap(V x) { return {O::ByteSwap(x.a), O::ByteSwap(x.b)}; }
-    static NF_ALWAYS_INLINE uint64_t PassMask(V h7, uint32_t target_top) {
-        return O::PassMask(h7.a, target_top) | (O::PassMask(h7.b, target_top) << 8);
-    }
-};
-
 } // namespace
 
 namespace nonceforge::cpu::avx2 {
@@ -89,7 +60,7 @@ uint32_t ScanChunk_8way(const ScanPrecomp& p, uint32_t first, uint32_t count, ui
 }
 
 uint32_t ScanChunk_8way_x2(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
-    return kernel::ScanChunk<Avx2x2Ops>(p, first, count, out);
+    return kernel::ScanChunk<kernel::Interleaved2<Avx2Ops>>(p, first, count, out);
 }
 
 } // namespace nonceforge::cpu::avx2

@@ -84,6 +84,36 @@ NF_ALWAYS_INLINE void Unroll(F&& f) {
     }
 }
 
+// Two independent vectors of lane type O per step: the rounds of one stream fill the latency
+// of the other. LANES doubles; the first stream holds the lower nonces.
+template <class O>
+struct Interleaved2 {
+    struct V {
+        typename O::V a, b;
+    };
+    static constexpr int LANES = 2 * O::LANES;
+
+    static NF_ALWAYS_INLINE V Set1(uint32_t x) { return {O::Set1(x), O::Set1(x)}; }
+    static NF_ALWAYS_INLINE V Add(V x, V y) { return {O::Add(x.a, y.a), O::Add(x.b, y.b)}; }
+    static NF_ALWAYS_INLINE V Sigma0(V x) { return {O::Sigma0(x.a), O::Sigma0(x.b)}; }
+    static NF_ALWAYS_INLINE V Sigma1(V x) { return {O::Sigma1(x.a), O::Sigma1(x.b)}; }
+    static NF_ALWAYS_INLINE V sigma0(V x) { return {O::sigma0(x.a), O::sigma0(x.b)}; }
+    static NF_ALWAYS_INLINE V sigma1(V x) { return {O::sigma1(x.a), O::sigma1(x.b)}; }
+    static NF_ALWAYS_INLINE V Ch(V e, V f, V g) {
+        return {O::Ch(e.a, f.a, g.a), O::Ch(e.b, f.b, g.b)};
+    }
+    static NF_ALWAYS_INLINE V Maj(V x, V y, V z) {
+        return {O::Maj(x.a, y.a, z.a), O::Maj(x.b, y.b, z.b)};
+    }
+    static NF_ALWAYS_INLINE V Nonces(uint32_t base) {
+        return {O::Nonces(base), O::Nonces(base + uint32_t(O::LANES))};
+    }
+    static NF_ALWAYS_INLINE V ByteSwap(V x) { return {O::ByteSwap(x.a), O::ByteSwap(x.b)}; }
+    static NF_ALWAYS_INLINE uint64_t PassMask(V h7, uint32_t target_top) {
+        return O::PassMask(h7.a, target_top) | (O::PassMask(h7.b, target_top) << O::LANES);
+    }
+};
+
 // The eight working variables live in s[]; round t reads a = s[(0 - t) & 7] ... h = s[(7 - t) & 7]
 // and writes the new a over h and the new e over d, so nothing is moved between rounds.
 template <class O, int T>
