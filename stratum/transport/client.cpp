@@ -35,10 +35,17 @@ std::string Seconds(std::chrono::milliseconds d) {
     return buf;
 }
 
-void EnableKeepAlive(tcp::socket& socket, std::chrono::seconds idle) {
+// Stratum traffic is a few small lines a second, so a fixed 64 KiB send buffer is ample. It
+// also keeps the kernel from auto-tuning the buffer to megabytes: a pool that stops reading
+// then backs up into the client's own bounded queue after about a thousand lines, whatever
+// the host's TCP settings, instead of after tens of thousands.
+constexpr int SOCKET_SEND_BUFFER = 64 * 1024;
+
+void TuneSocket(tcp::socket& socket, std::chrono::seconds idle) {
     boost::system::error_code ignored;
     socket.set_option(asio::socket_base::keep_alive(true), ignored);
     socket.set_option(tcp::no_delay(true), ignored);
+    socket.set_option(asio::socket_base::send_buffer_size(SOCKET_SEND_BUFFER), ignored);
 #if defined(TCP_KEEPIDLE)
     const int secs = int(idle.count());
     const int interval = 10, count = 3;
@@ -311,7 +318,7 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
     if (auto err = std::get<0>(connected)) {
         co_return *err;
     }
-    EnableKeepAlive(socket, m_config.timeouts.tcp_keepalive_idle);
+    TuneSocket(socket, m_config.timeouts.tcp_keepalive_idle);
     {
         std::lock_guard lock(m_status_mutex);
         ++m_status.connects;

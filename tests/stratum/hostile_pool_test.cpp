@@ -410,7 +410,7 @@ TEST(HostilePool, PoolThatFloodsRequestsButNeverReadsIsLeftWithBoundedMemory) {
         }
     });
     ClientHarness h(Config(pool.Url()));
-    EXPECT_TRUE(h.WaitForLog("the pool does not read what we send (1024 lines queued)", 20s))
+    EXPECT_TRUE(h.WaitForLog("the pool does not read what we send (1024 lines queued)", 30s))
         << h.Log().substr(0, 2000);
     EXPECT_TRUE(h.WaitFor([&] { return pool.Connections() >= 2 && Connected(h); }, 10s));
     EXPECT_LT(test::MiB(test::ResidentBytes() - std::min(rss_before, test::ResidentBytes())), 32.0);
