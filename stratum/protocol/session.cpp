@@ -2,6 +2,7 @@
 #include "nonceforge/stratum/session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <type_traits>
 #include <utility>
 
@@ -17,19 +18,34 @@ std::string Millis(std::chrono::milliseconds d) {
     return std::to_string(d.count()) + " ms";
 }
 
-// Passwords shorter than this are placeholders ("x") whose redaction would only mangle text.
-constexpr std::size_t MIN_REDACTED_SECRET = 4;
+// A password of at least this many characters is redacted wherever it appears; a shorter one
+// (often a placeholder like "x" or "123") only where it stands as a whole word, for example
+// quoted in an echoed mining.authorize, so that ordinary text is not mangled.
+constexpr std::size_t MIN_ANYWHERE_SECRET = 4;
+
+bool WordCharacter(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+}
 
 // Credentials are never logged: a pool may quote our mining.authorize back in an error, and
 // pool text reaches log lines, verdict reasons (stats, API) and reconnect reasons. The lines
 // sent to the pool are left alone.
 void RedactSecret(std::vector<Action>& actions, const std::string& secret) {
-    if (secret.size() < MIN_REDACTED_SECRET) {
+    if (secret.empty()) {
         return;
     }
+    const bool anywhere = secret.size() >= MIN_ANYWHERE_SECRET;
     auto redact = [&](std::string& text) {
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-            text.replace(at, secret.size(), "***");
+        for (auto at = text.find(secret); at != std::string::npos;) {
+            const std::size_t end = at + secret.size();
+            const bool whole_word = (at == 0 || !WordCharacter(text[at - 1])) &&
+                                    (end == text.size() || !WordCharacter(text[end]));
+            if (anywhere || whole_word) {
+                text.replace(at, secret.size(), "***");
+                at = text.find(secret, at + 3);
+            } else {
+                at = text.find(secret, at + 1);
+            }
         }
     };
     for (Action& a : actions) {

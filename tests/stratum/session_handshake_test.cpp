@@ -212,6 +212,31 @@ TEST(SessionHandshake, AuthorizationRefusedCloses) {
     EXPECT_NE(c[0].reason.find("unreadable mining.authorize reply"), std::string::npos);
 }
 
+TEST(SessionHandshake, PasswordsAreRedactedFromPoolTextShortOnesAsWholeWords) {
+    struct Case {
+        std::string password;
+        std::string pool_text; // the pool's error message
+        std::string expected;  // what the close reason carries
+    };
+    for (const Case& c : std::vector<Case>{
+             {"hunter22", R"(bad login ["u","hunter22"]; hunter22x)",
+              R"(bad login ["u","***"]; ***x)"},
+             {"x1", R"(bad login ["u","x1"] at 0x1f, x1)", R"(bad login ["u","***"] at 0x1f, ***)"},
+             {"7", "7 tries: [\"u\",\"7\"] 17 7.5", "*** tries: [\"u\",\"***\"] 17 7.5"},
+         }) {
+        auto cfg = NoExtensions();
+        cfg.password = c.password;
+        Harness h(cfg);
+        h.Connect();
+        h.Line(Reply(1, test::SUBSCRIBE_RESULT));
+        const nlohmann::json error = {24, c.pool_text, nullptr};
+        auto closes = test::OfType<action::Close>(h.Line(test::ErrorReply(2, error.dump())));
+        ASSERT_EQ(closes.size(), 1u) << c.password;
+        EXPECT_NE(closes[0].reason.find(c.expected), std::string::npos)
+            << c.password << ": " << closes[0].reason;
+    }
+}
+
 TEST(SessionHandshake, ReconnectResumesTheSessionId) {
     Harness h(NoExtensions());
     h.Handshake();
