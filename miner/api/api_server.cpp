@@ -1,58 +1,11 @@
 #include "miner/api/api_server.hpp"
 
-#include <algorithm>
 #include <charconv>
 
 namespace nonceforge::miner::api {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-namespace {
-
-constexpr std::size_t DEFAULT_SHARE_LIMIT = 50;
-
-// Bytes that are not UTF-8 (a path, a pool's error text) become U+FFFD instead of throwing.
-std::string Dump(const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-HttpReply Json(const nlohmann::json& j) {
-    return {200, "application/json", Dump(j), {}};
-}
-
-HttpReply NotFound(std::string_view path) {
-    return {404,
-            "application/json",
-            Dump({{"error", "not found: " + std::string(path)}, {"status", 404}}),
-            {}};
-}
-
-HttpReply BadRequest(const std::string& why) {
-    return {400, "application/json", Dump({{"error", why}, {"status", 400}}), {}};
-}
-
-// The dashboard loads nothing from elsewhere and talks only to this server.
-constexpr const char* DASHBOARD_CSP = "default-src 'none'; script-src 'unsafe-inline'; "
-                                      "style-src 'unsafe-inline'; connect-src 'self'; "
-                                      "img-src data:; base-uri 'none'; form-action 'none'; "
-                                      "frame-ancestors 'none'";
-
-// The value of `key` in a query string "a=1&limit=5", if present.
-std::optional<std::string_view> QueryValue(std::string_view query, std::string_view key) {
-    while (!query.empty()) {
-        const std::size_t amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        const std::size_t eq = pair.find('=');
-        if (pair.substr(0, eq) == key) {
-            return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-        }
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    }
-    return std::nullopt;
-}
-
-} // namespace
 
 std::string_view Version() {
     return NF_VERSION;
@@ -161,41 +114,7 @@ void ApiServer::Stop() {
 }
 
 HttpReply ApiServer::Handle(std::string_view target) const {
-    const std::size_t q = target.find('?');
-    const std::string_view path = target.substr(0, q);
-    const std::string_view query =
-        q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-    if (path == "/" || path == "/index.html") {
-        return {200,
-                "text/html; charset=utf-8",
-                std::string(DashboardHtml()),
-                {{"Content-Security-Policy", DASHBOARD_CSP}}};
-    }
-    if (path == "/metrics") {
-        return {200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(m_view(0)), {}};
-    }
-    if (path == "/api/v1/summary") {
-        return Json(SummaryJson(m_view(0)));
-    }
-    if (path == "/api/v1/devices") {
-        return Json(DevicesJson(m_view(0)));
-    }
-    if (path == "/api/v1/pools") {
-        return Json(PoolsJson(m_view(0)));
-    }
-    if (path == "/api/v1/shares") {
-        std::size_t limit = DEFAULT_SHARE_LIMIT;
-        if (auto text = QueryValue(query, "limit")) {
-            const auto [end, ec] =
-                std::from_chars(text->data(), text->data() + text->size(), limit);
-            if (ec != std::errc() || end != text->data() + text->size() || text->empty()) {
-                return BadRequest("limit must be a whole number from 0 to " +
-                                  std::to_string(m_options.share_history));
-            }
-        }
-        return Json(SharesJson(m_view(std::min(limit, m_options.share_history))));
-    }
-    return NotFound(path);
+    return Route(target, m_view, m_options.share_history);
 }
 
 } // namespace nonceforge::miner::api

@@ -16,6 +16,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "miner/api/api_options.hpp"
+#include "miner/api/api_routes.hpp"
 #include "miner/api/api_view.hpp"
 #include "miner/api/cgminer_server.hpp"
 #include "miner/api/http_server.hpp"
@@ -26,15 +27,12 @@ namespace nonceforge::miner::api {
 // "127.0.0.1:4048", "[::1]:4048", "0.0.0.0:4048": an IP literal and a port.
 core::Expected<boost::asio::ip::tcp::endpoint, std::string> ParseBindAddress(std::string_view text);
 
-// The single-page dashboard served at /.
-std::string_view DashboardHtml();
 // nonceforge's version, "0.1.0".
 std::string_view Version();
 
 class ApiServer {
 public:
-    // share_limit: how many recent shares the request asked for (0 when it shows none).
-    using ViewFn = std::function<ApiView(std::size_t share_limit)>;
+    using ViewFn = api::ViewFn;
     using LogFn = std::function<void(int level, const std::string&)>; // 0 info 1 warn 2 error
 
     ApiServer(boost::asio::any_io_executor executor, ApiOptions options, ViewFn view, LogFn log);

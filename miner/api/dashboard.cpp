@@ -1,7 +1,7 @@
 // The dashboard at /: one self-contained page (no CDN, no build step). A small script polls
 // the JSON endpoints every few seconds, keeps the last 10 minutes of per-device hashrate in
 // memory and draws them on a canvas. The page shows only what the JSON API shows.
-#include "miner/api/api_server.hpp"
+#include "miner/api/api_routes.hpp"
 
 namespace nonceforge::miner::api {
 

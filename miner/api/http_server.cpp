@@ -23,48 +23,7 @@ constexpr auto AS_TUPLE = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::milliseconds LINGER{500};
 constexpr std::size_t LINGER_BYTES = 64 * 1024;
 
-http::response<http::string_body> MakeResponse(const HttpReply& r, unsigned version,
-                                               bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-    res.set(http::field::server, "nonceforge");
-    res.set(http::field::content_type, r.content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    if (r.status == 405) {
-        res.set(http::field::allow, "GET");
-    }
-    if (r.status == 401) {
-        res.set(http::field::www_authenticate, "Bearer realm=\"nonceforge\"");
-    }
-    for (const auto& [name, value] : r.headers) {
-        res.set(name, value);
-    }
-    res.keep_alive(keep_alive);
-    res.body() = r.body;
-    res.prepare_payload();
-    return res;
-}
-
-HttpReply Error(unsigned status, std::string_view message) {
-    return {status,
-            "application/json",
-            "{\"error\":\"" + std::string(message) + "\",\"status\":" + std::to_string(status) +
-                "}\n",
-            {}};
-}
-
 } // namespace
-
-bool ConstantTimeEquals(std::string_view given, std::string_view expected) {
-    // Every byte of `expected` is visited whatever `given` is; the length difference is folded
-    // into the result instead of returning early.
-    unsigned char diff = given.size() == expected.size() ? 0 : 1;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
-        diff |= static_cast<unsigned char>(g ^ static_cast<unsigned char>(expected[i]));
-    }
-    return diff == 0;
-}
 
 HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, std::string token,
                        Handler handler)
@@ -140,50 +99,24 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket) {
         }
     } unregister{this, &stream.socket()};
 
-    beast::flat_buffer buffer(m_limits.max_header_bytes + m_limits.max_body_bytes + 4096);
+    beast::flat_buffer buffer(ReadBufferBytes(m_limits));
     bool linger = false;
     while (!m_stopped) {
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(m_limits.max_header_bytes));
-        parser.body_limit(m_limits.max_body_bytes);
+        RequestParser parser;
+        ApplyLimits(parser, m_limits);
         stream.expires_after(m_limits.request_timeout);
         auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, AS_TUPLE);
         (void)n;
-        HttpReply reply;
-        bool keep_alive = false;
-        unsigned version = 11;
-        if (read_ec == http::error::header_limit || read_ec == http::error::buffer_overflow) {
-            reply = Error(431, "request headers too large");
-            linger = true;
-        } else if (read_ec == http::error::body_limit) {
-            reply = Error(413, "request body too large");
-            linger = true;
-        } else if (read_ec &&
-                   (read_ec == beast::error::timeout || read_ec == http::error::end_of_stream ||
-                    read_ec.category() == asio::error::get_system_category() ||
-                    read_ec.category() == asio::error::get_misc_category())) {
-            break; // slow client (its socket is already closed), closed, reset or stopped
-        } else if (read_ec) {
-            reply = Error(400, "malformed request");
-            linger = true;
-        } else {
-            const auto& req = parser.get();
-            version = req.version();
-            keep_alive = req.keep_alive();
-            if (!m_expected_authorization.empty() &&
-                !ConstantTimeEquals(req[http::field::authorization], m_expected_authorization)) {
-                reply = Error(401, "missing or wrong bearer token");
-            } else if (req.method() != http::verb::get) {
-                reply = Error(405, "method not allowed: the API is read-only (GET)");
-            } else {
-                reply = m_handler(req.target());
-            }
+        const auto exchange = Answer(read_ec, parser, m_expected_authorization, m_handler);
+        if (!exchange) {
+            break; // a slow client (its socket is already closed), closed, reset or stopped
         }
-        auto res = MakeResponse(reply, version, keep_alive && !linger);
+        linger = exchange->linger;
+        auto res = MakeResponse(*exchange);
         stream.expires_after(m_limits.write_timeout);
         auto [write_ec, written] = co_await http::async_write(stream, res, AS_TUPLE);
         (void)written;
-        if (write_ec || !keep_alive || linger) {
+        if (write_ec || !exchange->keep_alive) {
             break;
         }
     }

@@ -1,4 +1,5 @@
-// A small read-only HTTP/1.1 server on Boost.Beast for the monitoring API. It enforces what
+// A small read-only HTTP/1.1 server on Boost.Beast for the monitoring API: the connections,
+// deadlines and caps; what each request gets is decided in http_exchange. It enforces what
 // an exposed endpoint needs and nothing more: GET only (405 otherwise), bounded headers (431)
 // and body (413), a deadline for each request to arrive and each reply to leave (slow clients
 // are disconnected), a cap on open connections (the next one is closed at once), and, when a
@@ -21,24 +22,14 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "miner/api/api_options.hpp"
+#include "miner/api/http_exchange.hpp"
 #include "nonceforge/core/expected.hpp"
 
 namespace nonceforge::miner::api {
 
-struct HttpReply {
-    unsigned status = 200;
-    std::string content_type = "application/json";
-    std::string body;
-    std::vector<std::pair<std::string, std::string>> headers; // extra response headers
-};
-
-// Equal strings, in time that depends only on the length of `expected`.
-bool ConstantTimeEquals(std::string_view given, std::string_view expected);
-
 class HttpServer {
 public:
-    // target: the request target ("/api/v1/shares?limit=5"); called for authorised GETs only.
-    using Handler = std::function<HttpReply(std::string_view target)>;
+    using Handler = HttpHandler;
 
     HttpServer(boost::asio::any_io_executor executor, HttpLimits limits, std::string token,
                Handler handler);
