@@ -291,6 +291,19 @@ TEST_F(TransportTls, InsecureModeConnectsAndWarns) {
     EXPECT_NE(h.Log().find("verification is OFF"), std::string::npos);
 }
 
+TEST(Transport, TlsHandshakeWithAPlainTextPoolFailsAndIsRetried) {
+    // A pool that does not speak TLS: it answers the ClientHello with a Stratum line, then
+    // closes. Each attempt fails in the handshake, is logged, and is retried with backoff.
+    test::ScriptedServer server([](test::ScriptedServer::Socket& s, int) {
+        test::ScriptedServer::Send(s, R"({"id":null,"method":"mining.set_difficulty","params":[1]})"
+                                      "\n");
+    });
+    ClientHarness h(FastConfig({Pool("stratum+tls://127.0.0.1:" + std::to_string(server.Port()))}));
+    EXPECT_TRUE(h.WaitForLog("TLS handshake")) << h.Log();
+    EXPECT_TRUE(h.WaitFor([&] { return server.Connections() >= 2; })) << h.Log();
+    EXPECT_EQ(h.Jobs(), 0u);
+}
+
 TEST(Transport, StopDuringTheHandshakeEndsPromptly) {
     // A pool that accepts TCP but never answers the subscribe: Stop must not wait for the
     // response or idle timeouts.
