@@ -1,8 +1,6 @@
 #include "miner/api/cgminer_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -40,75 +38,14 @@ bool Complete(std::string_view data) {
 } // namespace
 
 CgminerServer::CgminerServer(asio::any_io_executor executor, HttpLimits limits, Handler handler)
-    : m_executor(std::move(executor))
-    , m_limits(limits)
+    : m_limits(limits)
     , m_handler(std::move(handler))
-    , m_acceptor(m_executor) {}
+    , m_listener(std::move(executor), limits.max_connections,
+                 [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
 
 CgminerServer::~CgminerServer() = default;
 
-core::Expected<uint16_t, std::string> CgminerServer::Start(const tcp::endpoint& endpoint) {
-    boost::system::error_code ec;
-    m_acceptor.open(endpoint.protocol(), ec);
-    if (!ec) {
-        m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-        m_acceptor.bind(endpoint, ec);
-    }
-    if (!ec) {
-        m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-        boost::system::error_code ignored;
-        m_acceptor.close(ignored);
-        return core::MakeUnexpected(ec.message());
-    }
-    const uint16_t port = m_acceptor.local_endpoint(ec).port();
-    asio::co_spawn(m_executor, AcceptLoop(), asio::detached);
-    return port;
-}
-
-void CgminerServer::Stop() {
-    m_stopped = true;
-    boost::system::error_code ignored;
-    m_acceptor.close(ignored);
-    for (tcp::socket* s : m_sockets) {
-        s->close(ignored);
-    }
-}
-
-asio::awaitable<void> CgminerServer::AcceptLoop() {
-    while (!m_stopped) {
-        auto [ec, socket] = co_await m_acceptor.async_accept(AS_TUPLE);
-        if (ec) {
-            if (m_stopped || ec == asio::error::operation_aborted) {
-                co_return;
-            }
-            continue;
-        }
-        if (m_open >= m_limits.max_connections) {
-            boost::system::error_code ignored;
-            socket.close(ignored);
-            continue;
-        }
-        ++m_open;
-        asio::co_spawn(m_executor, Serve(std::move(socket)), asio::detached);
-    }
-}
-
-asio::awaitable<void> CgminerServer::Serve(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    m_sockets.insert(&stream.socket());
-    struct Unregister {
-        CgminerServer* self;
-        tcp::socket* s;
-        ~Unregister() {
-            self->m_sockets.erase(s);
-            --self->m_open;
-        }
-    } unregister{this, &stream.socket()};
-
+asio::awaitable<void> CgminerServer::Serve(beast::tcp_stream& stream) {
     std::string request;
     char buf[1024];
     stream.expires_after(m_limits.request_timeout);
@@ -119,7 +56,7 @@ asio::awaitable<void> CgminerServer::Serve(tcp::socket socket) {
             break; // answer what came, as cgminer does; a timed-out client has been closed
         }
     }
-    if (stream.socket().is_open() && !request.empty() && !m_stopped) {
+    if (stream.socket().is_open() && !request.empty() && !m_listener.Stopped()) {
         std::string reply = m_handler(request);
         reply.push_back('\0');
         stream.expires_after(m_limits.write_timeout);
@@ -127,7 +64,6 @@ asio::awaitable<void> CgminerServer::Serve(tcp::socket socket) {
     }
     boost::system::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream.socket().close(ignored);
 }
 
 } // namespace nonceforge::miner::api

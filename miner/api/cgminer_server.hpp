@@ -7,13 +7,13 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "miner/api/http_server.hpp"
+#include "miner/api/api_options.hpp"
+#include "miner/api/listener.hpp"
 
 namespace nonceforge::miner::api {
 
@@ -28,20 +28,17 @@ public:
     CgminerServer(const CgminerServer&) = delete;
     CgminerServer& operator=(const CgminerServer&) = delete;
 
-    core::Expected<uint16_t, std::string> Start(const boost::asio::ip::tcp::endpoint& endpoint);
-    void Stop();
+    core::Expected<uint16_t, std::string> Start(const boost::asio::ip::tcp::endpoint& endpoint) {
+        return m_listener.Start(endpoint);
+    }
+    void Stop() { m_listener.Stop(); }
 
 private:
-    boost::asio::awaitable<void> AcceptLoop();
-    boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<void> Serve(boost::beast::tcp_stream& stream);
 
-    boost::asio::any_io_executor m_executor;
     HttpLimits m_limits;
     Handler m_handler;
-    boost::asio::ip::tcp::acceptor m_acceptor;
-    std::unordered_set<boost::asio::ip::tcp::socket*> m_sockets;
-    std::size_t m_open = 0;
-    bool m_stopped = false;
+    Listener m_listener;
 };
 
 } // namespace nonceforge::miner::api

@@ -1,8 +1,6 @@
 #include "miner/api/http_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -27,81 +25,18 @@ constexpr std::size_t LINGER_BYTES = 64 * 1024;
 
 HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, std::string token,
                        Handler handler)
-    : m_executor(std::move(executor))
-    , m_limits(limits)
+    : m_limits(limits)
     , m_expected_authorization(token.empty() ? std::string() : "Bearer " + token)
     , m_handler(std::move(handler))
-    , m_acceptor(m_executor) {}
+    , m_listener(std::move(executor), limits.max_connections,
+                 [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
 
 HttpServer::~HttpServer() = default;
 
-core::Expected<uint16_t, std::string> HttpServer::Start(const tcp::endpoint& endpoint) {
-    boost::system::error_code ec;
-    m_acceptor.open(endpoint.protocol(), ec);
-    if (!ec) {
-        m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    }
-    if (!ec) {
-        m_acceptor.bind(endpoint, ec);
-    }
-    if (!ec) {
-        m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    }
-    if (ec) {
-        boost::system::error_code ignored;
-        m_acceptor.close(ignored);
-        return core::MakeUnexpected(ec.message());
-    }
-    const uint16_t port = m_acceptor.local_endpoint(ec).port();
-    asio::co_spawn(m_executor, AcceptLoop(), asio::detached);
-    return port;
-}
-
-void HttpServer::Stop() {
-    m_stopped = true;
-    boost::system::error_code ignored;
-    m_acceptor.close(ignored);
-    for (tcp::socket* s : m_sockets) {
-        s->close(ignored);
-    }
-}
-
-asio::awaitable<void> HttpServer::AcceptLoop() {
-    while (!m_stopped) {
-        auto [ec, socket] = co_await m_acceptor.async_accept(AS_TUPLE);
-        if (ec) {
-            if (m_stopped || ec == asio::error::operation_aborted) {
-                co_return;
-            }
-            continue; // e.g. the peer reset before accept, or out of file descriptors
-        }
-        if (m_open >= m_limits.max_connections) {
-            boost::system::error_code ignored;
-            socket.close(ignored); // over the cap: closed at once, the miner is unaffected
-            continue;
-        }
-        ++m_open;
-        // Serve cannot throw out: every failure is a value; a bug would end only that
-        // connection's coroutine (and is logged by nothing), never the miner.
-        asio::co_spawn(m_executor, Serve(std::move(socket)), asio::detached);
-    }
-}
-
-asio::awaitable<void> HttpServer::Serve(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    m_sockets.insert(&stream.socket());
-    struct Unregister {
-        HttpServer* self;
-        tcp::socket* s;
-        ~Unregister() {
-            self->m_sockets.erase(s);
-            --self->m_open;
-        }
-    } unregister{this, &stream.socket()};
-
+asio::awaitable<void> HttpServer::Serve(beast::tcp_stream& stream) {
     beast::flat_buffer buffer(ReadBufferBytes(m_limits));
     bool linger = false;
-    while (!m_stopped) {
+    while (!m_listener.Stopped()) {
         RequestParser parser;
         ApplyLimits(parser, m_limits);
         stream.expires_after(m_limits.request_timeout);
@@ -134,7 +69,6 @@ asio::awaitable<void> HttpServer::Serve(tcp::socket socket) {
             drained += got;
         }
     }
-    stream.socket().close(ignored);
 }
 
 } // namespace nonceforge::miner::api

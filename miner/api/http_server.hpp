@@ -13,7 +13,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -23,6 +22,7 @@
 
 #include "miner/api/api_options.hpp"
 #include "miner/api/http_exchange.hpp"
+#include "miner/api/listener.hpp"
 #include "nonceforge/core/expected.hpp"
 
 namespace nonceforge::miner::api {
@@ -38,23 +38,20 @@ public:
     HttpServer& operator=(const HttpServer&) = delete;
 
     // Binds and starts accepting; the bound port (useful with port 0), or why not.
-    core::Expected<uint16_t, std::string> Start(const boost::asio::ip::tcp::endpoint& endpoint);
+    core::Expected<uint16_t, std::string> Start(const boost::asio::ip::tcp::endpoint& endpoint) {
+        return m_listener.Start(endpoint);
+    }
     // Closes the listener and every connection; the coroutines end soon after.
-    void Stop();
-    std::size_t OpenConnections() const { return m_open; }
+    void Stop() { m_listener.Stop(); }
+    std::size_t OpenConnections() const { return m_listener.OpenConnections(); }
 
 private:
-    boost::asio::awaitable<void> AcceptLoop();
-    boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<void> Serve(boost::beast::tcp_stream& stream);
 
-    boost::asio::any_io_executor m_executor;
     HttpLimits m_limits;
     std::string m_expected_authorization; // "Bearer TOKEN", empty when no token
     Handler m_handler;
-    boost::asio::ip::tcp::acceptor m_acceptor;
-    std::unordered_set<boost::asio::ip::tcp::socket*> m_sockets; // open connections
-    std::size_t m_open = 0;
-    bool m_stopped = false;
+    Listener m_listener;
 };
 
 } // namespace nonceforge::miner::api
