@@ -10,27 +10,18 @@
 #include "miner/cpu/scan_precompute.hpp"
 #include "nonceforge/core/stratum_fields.hpp"
 #include "nonceforge/core/work.hpp"
+#include "support/scan_reference.hpp"
 #include "support/test_data.hpp"
 
 using namespace nonceforge;
 using namespace nonceforge::core;
 namespace rounds = nonceforge::kernels::rounds;
 
-namespace {
+using nonceforge::test::RandomWork;
+using nonceforge::test::ReferenceHits;
+using nonceforge::test::TargetWithTop;
 
-WorkUnit RandomWork(std::mt19937& rng, const U256& target) {
-    BlockHeader h;
-    h.version = rng();
-    for (auto& b : h.prev_hash.bytes) {
-        b = uint8_t(rng());
-    }
-    for (auto& b : h.merkle_root.bytes) {
-        b = uint8_t(rng());
-    }
-    h.time = rng();
-    h.bits = rng();
-    return WorkUnit::FromHeader(h, target);
-}
+namespace {
 
 cpu::ScanPrecomp PrecompFor(const WorkUnit& w) {
     return cpu::MakeScanPrecomp(w.midstate.data(), w.Tail().data(), w.share_target.TopWord());
@@ -57,22 +48,6 @@ std::vector<uint32_t> Hits(const WorkUnit& w) {
         }
     }
     return hits;
-}
-
-std::vector<uint32_t> ReferenceHits(const WorkUnit& w) {
-    std::vector<uint32_t> hits;
-    for (uint64_t n = w.nonce_first; n < uint64_t(w.nonce_first) + w.nonce_count; ++n) {
-        if (HashMeetsTarget(w.HashWithNonce(uint32_t(n)), w.share_target)) {
-            hits.push_back(uint32_t(n));
-        }
-    }
-    return hits;
-}
-
-U256 TargetWithTop(uint32_t top) {
-    U256 t = U256::Max();
-    t.SetLimb(7, top);
-    return t;
 }
 
 } // namespace

@@ -11,10 +11,16 @@
 #include "miner/cuda/cuda_backend.hpp"
 #include "nonceforge/core/stratum_fields.hpp"
 #include "nonceforge/core/work.hpp"
+#include "support/scan_reference.hpp"
 #include "support/test_data.hpp"
 
 using namespace nonceforge;
 using namespace nonceforge::core;
+
+using nonceforge::test::Nonces;
+using nonceforge::test::RandomWork;
+using nonceforge::test::ReferenceHits;
+using nonceforge::test::TargetWithTop;
 
 namespace {
 
@@ -34,41 +40,6 @@ protected:
     }
     std::vector<std::unique_ptr<gpu::CudaBackend>> backends;
 };
-
-WorkUnit RandomWork(std::mt19937& rng, const U256& target) {
-    BlockHeader h;
-    h.version = rng();
-    for (auto& b : h.merkle_root.bytes) {
-        b = uint8_t(rng());
-    }
-    h.time = rng();
-    h.bits = rng();
-    return WorkUnit::FromHeader(h, target);
-}
-
-std::vector<uint32_t> ReferenceHits(const WorkUnit& w) {
-    std::vector<uint32_t> hits;
-    for (uint64_t n = w.nonce_first; n < uint64_t(w.nonce_first) + w.nonce_count; ++n) {
-        if (HashMeetsTarget(w.HashWithNonce(uint32_t(n)), w.share_target)) {
-            hits.push_back(uint32_t(n));
-        }
-    }
-    return hits;
-}
-
-std::vector<uint32_t> Nonces(const miner::ScanResult& r) {
-    std::vector<uint32_t> n;
-    for (const auto& c : r.candidates) {
-        n.push_back(c.nonce);
-    }
-    return n;
-}
-
-U256 TargetWithTop(uint32_t top) {
-    U256 t = U256::Max();
-    t.SetLimb(7, top);
-    return t;
-}
 
 } // namespace
 
