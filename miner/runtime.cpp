@@ -387,9 +387,17 @@ MineResult MinerRuntime::Run() {
             }
             return fail(why);
         }
+        // The paths with their start-up measurement (one thread), when there was a choice.
         std::string usable;
-        for (const auto& u : sel.usable) {
-            usable += (usable.empty() ? "" : ", ") + u;
+        double chosen_rate = 2e6;
+        for (std::size_t i = 0; i < sel.usable.size(); ++i) {
+            usable += (usable.empty() ? "" : ", ") + sel.usable[i];
+            if (i < sel.measured_rate.size()) {
+                usable += " " + FormatHashrate(sel.measured_rate[i]);
+                if (sel.usable[i] == sel.chosen->name) {
+                    chosen_rate = sel.measured_rate[i];
+                }
+            }
         }
         const unsigned threads = m.options.threads
                                      ? m.options.threads
@@ -398,7 +406,8 @@ MineResult MinerRuntime::Run() {
                      usable + "; mining with " + std::string(sel.chosen->name) + " on " +
                      std::to_string(threads) + " thread(s)");
         for (unsigned i = 0; i < threads; ++i) {
-            m.dispatcher->AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)), 2e6);
+            m.dispatcher->AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)),
+                                     chosen_rate);
         }
     }
 #if NF_HAVE_CUDA

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <random>
 
 #include "miner/cpu/scan_precompute.hpp"
@@ -40,8 +41,8 @@ constexpr CpuImpl IMPLS[] = {
     {"sha-ni-8way", "sha-ni", 8, HasShaNi, shani::ScanChunk_8way},
     {"sha-ni-4way", "sha-ni", 4, HasShaNi, shani::ScanChunk_4way},
     {"sha-ni-2way", "sha-ni", 2, HasShaNi, shani::ScanChunk_2way},
-    {"avx2-8way-x2", "avx2", 16, HasAvx2, avx2::ScanChunk_8way_x2},
     {"avx2-8way", "avx2", 8, HasAvx2, avx2::ScanChunk_8way},
+    {"avx2-8way-x2", "avx2", 16, HasAvx2, avx2::ScanChunk_8way_x2},
     {"sse41-4way", "sse4.1", 4, HasSse41, sse41::ScanChunk_4way},
 #endif
     {"generic", "nothing", 1, Always, generic::ScanChunk_1way},
@@ -89,6 +90,47 @@ std::string DifferentialCheck(const CpuImpl& impl, const uint8_t* header80, uint
     }
     return {};
 }
+
+// Hashes per second of `impl` on this thread: the best of a few short rounds over a fixed
+// header, with the target of a real share (survivors are rare, as when mining).
+class SpeedRace {
+public:
+    SpeedRace() {
+        uint8_t header[80];
+        std::mt19937 rng(7);
+        for (auto& b : header) {
+            b = uint8_t(rng());
+        }
+        uint32_t midstate[8];
+        core::sha256::HeaderMidstate(header, midstate);
+        m_precomp = MakeScanPrecomp(midstate, header + 64, 0);
+    }
+
+    // One timed round of about `budget`; keeps the best rate seen for the implementation.
+    void Round(const CpuImpl& impl, std::chrono::microseconds budget, double& best) {
+        using Clock = std::chrono::steady_clock;
+        const uint32_t chunk = ChunkFor(impl);
+        std::vector<uint32_t> out(chunk + impl.lanes);
+        const auto start = Clock::now();
+        uint64_t hashes = 0;
+        Clock::duration elapsed{};
+        do {
+            impl.scan(m_precomp, m_next, chunk, out.data());
+            m_next += chunk;
+            hashes += chunk;
+            elapsed = Clock::now() - start;
+        } while (elapsed < budget);
+        best = std::max(best, double(hashes) / std::chrono::duration<double>(elapsed).count());
+    }
+
+private:
+    ScanPrecomp m_precomp{};
+    uint32_t m_next = 0;
+};
+
+constexpr int RACE_ROUNDS = 3;
+constexpr std::chrono::microseconds RACE_ROUND{10'000};
+constexpr double RACE_MARGIN = 1.03; // a later path must be this much faster to win
 
 } // namespace
 
@@ -147,8 +189,9 @@ miner::SelfTestResult SelfTestCpuImpl(const CpuImpl& impl) {
     return {true, "genesis nonce found; survivors match the reference"};
 }
 
-CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced) {
+CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced, bool race) {
     CpuSelection sel;
+    std::vector<const CpuImpl*> usable;
     for (const CpuImpl& impl : IMPLS) {
         if (!forced.empty() && impl.name != forced) {
             continue;
@@ -164,8 +207,29 @@ CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced)
             continue;
         }
         sel.usable.emplace_back(impl.name);
-        if (sel.chosen == nullptr) {
-            sel.chosen = &impl;
+        usable.push_back(&impl);
+    }
+    if (usable.empty()) {
+        return sel;
+    }
+    sel.chosen = usable.front();
+    if (!race || !forced.empty() || usable.size() == 1) {
+        return sel;
+    }
+    // Rounds interleaved across the paths, so that a burst of other load or a clock change
+    // does not fall on one path only.
+    SpeedRace speed;
+    sel.measured_rate.assign(usable.size(), 0.0);
+    for (int r = 0; r < RACE_ROUNDS; ++r) {
+        for (std::size_t i = 0; i < usable.size(); ++i) {
+            speed.Round(*usable[i], RACE_ROUND, sel.measured_rate[i]);
+        }
+    }
+    double best = sel.measured_rate.front();
+    for (std::size_t i = 1; i < usable.size(); ++i) {
+        if (sel.measured_rate[i] > best * RACE_MARGIN) {
+            best = sel.measured_rate[i];
+            sel.chosen = usable[i];
         }
     }
     return sel;

@@ -35,11 +35,18 @@ struct CpuSelection {
     std::vector<std::string> usable;      // supported and passed the self-test
     std::vector<std::string> unsupported; // "avx512-16way: needs avx512"
     std::vector<std::string> failed;      // "name: reason" for failed self-tests
+    // The quick measurement behind `chosen` when several paths were usable: hashes per second
+    // of each usable path on one thread, in `usable` order (empty when nothing was measured).
+    std::vector<double> measured_rate;
 };
 
 // Detects, self-tests and picks. With `forced` set, that implementation is chosen when it is
-// usable, and `chosen` is null with the reason in `failed`/`unsupported` otherwise.
-CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced = {});
+// usable, and `chosen` is null with the reason in `failed`/`unsupported` otherwise. Without it,
+// when several paths are usable and `race` is set, each is timed briefly on this thread (about
+// 30 ms each) and the fastest is chosen; a path listed earlier (AllCpuImpls order) keeps the
+// place unless a later one is more than 3 % faster, so noise does not flip the choice.
+CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced = {},
+                           bool race = true);
 
 class CpuBackend final : public miner::HashBackend {
 public:

@@ -220,6 +220,30 @@ TEST(CpuSelection, GenericIsAlwaysUsable) {
     EXPECT_TRUE(sel.failed.empty());
 }
 
+TEST(CpuSelection, TheFastestPathWinsTheStartUpRaceWithinItsMargin) {
+    auto sel = cpu::SelectCpuImpl(Features());
+    ASSERT_NE(sel.chosen, nullptr);
+    if (sel.usable.size() < 2) {
+        EXPECT_TRUE(sel.measured_rate.empty()) << "nothing to choose between, nothing measured";
+        return;
+    }
+    ASSERT_EQ(sel.measured_rate.size(), sel.usable.size());
+    double chosen_rate = 0, fastest = 0;
+    for (std::size_t i = 0; i < sel.usable.size(); ++i) {
+        EXPECT_GT(sel.measured_rate[i], 0.0) << sel.usable[i];
+        fastest = std::max(fastest, sel.measured_rate[i]);
+        if (sel.usable[i] == sel.chosen->name) {
+            chosen_rate = sel.measured_rate[i];
+        }
+    }
+    EXPECT_LE(fastest, chosen_rate * 1.03 + 1e-9) << "chosen " << sel.chosen->name;
+
+    auto unraced = cpu::SelectCpuImpl(Features(), {}, false);
+    EXPECT_TRUE(unraced.measured_rate.empty());
+    ASSERT_NE(unraced.chosen, nullptr);
+    EXPECT_EQ(unraced.chosen->name, unraced.usable.front()) << "without a race, list order";
+}
+
 TEST(CpuSelection, ForcedImplementationIsChosenOrExplained) {
     auto sel = cpu::SelectCpuImpl(Features(), "generic");
     ASSERT_NE(sel.chosen, nullptr);
