@@ -70,6 +70,20 @@ public:
                     std::chrono::milliseconds limit = std::chrono::seconds(5)) {
         return WaitFor([&] { return m_log.find(text) != std::string::npos; }, limit);
     }
+    // Until any of `texts` is in the log.
+    bool WaitForAnyLog(const std::vector<std::string>& texts,
+                       std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+        return WaitFor(
+            [&] {
+                for (const auto& t : texts) {
+                    if (m_log.find(t) != std::string::npos) {
+                        return true;
+                    }
+                }
+                return false;
+            },
+            limit);
+    }
     bool WaitForJob(const std::string& job_id,
                     std::chrono::milliseconds limit = std::chrono::seconds(5)) {
         return WaitFor(
