@@ -84,6 +84,10 @@ public:
             },
             limit);
     }
+    // Until any job has come.
+    bool WaitForJob(std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+        return WaitFor([&] { return !m_jobs.empty(); }, limit);
+    }
     bool WaitForJob(const std::string& job_id,
                     std::chrono::milliseconds limit = std::chrono::seconds(5)) {
         return WaitFor(
@@ -108,6 +112,10 @@ public:
     std::vector<std::shared_ptr<const core::Job>> Jobs() {
         std::lock_guard l(m_mutex);
         return m_jobs;
+    }
+    std::shared_ptr<const core::Job> FirstJob() {
+        std::lock_guard l(m_mutex);
+        return m_jobs.empty() ? nullptr : m_jobs.front();
     }
     std::shared_ptr<const core::Job> LastJob() {
         std::lock_guard l(m_mutex);
