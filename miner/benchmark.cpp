@@ -212,7 +212,8 @@ BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
 
     const cpu::CpuSelection best = cpu::SelectCpuImpl(features);
     report.chosen_impl = best.chosen ? std::string(best.chosen->name) : "";
-    const cpu::CpuSelection sel = cpu::SelectCpuImpl(features, options.cpu_impl);
+    // The rows measure every path anyway: no second race.
+    const cpu::CpuSelection sel = cpu::SelectCpuImpl(features, options.cpu_impl, false);
     report.unavailable = sel.unsupported;
     report.unavailable.insert(report.unavailable.end(), sel.failed.begin(), sel.failed.end());
 
