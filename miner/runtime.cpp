@@ -1,8 +1,9 @@
 #include "miner/runtime.hpp"
 
-#include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -117,6 +117,36 @@ api::ProfitView LiveProfit(const MineOptions& o, const StatsSnapshot& s, const c
     return view;
 }
 
+std::string IsoTime(std::chrono::system_clock::time_point t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// --json-summary: what ran, against which pools, from when to when, why it stopped, and the
+// statistics of every backend.
+nlohmann::json SummaryJson(const MineResult& r, std::chrono::system_clock::time_point started,
+                           std::chrono::system_clock::time_point stopped,
+                           const std::vector<std::pair<std::string, std::string>>& pools) {
+    nlohmann::json j = Stats::ToJson(r.stats);
+    j["version"] = std::string(api::Version());
+    j["start_time"] = IsoTime(started);
+    j["stop_time"] = IsoTime(stopped);
+    j["stop_reason"] = r.stop_reason;
+    j["exit_code"] = r.exit_code;
+    const double seconds = std::chrono::duration<double>(stopped - started).count();
+    j["elapsed_seconds"] = seconds;
+    j["average_hashrate"] = seconds > 0 ? double(r.stats.total.hashes) / seconds : 0.0;
+    j["pools"] = nlohmann::json::array();
+    for (const auto& [url, user] : pools) {
+        j["pools"].push_back({{"url", url}, {"user", user}});
+    }
+    return j;
+}
+
 } // namespace
 
 std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const core::Job* job) {
@@ -172,6 +202,8 @@ struct MinerRuntime::Impl {
     Stats stats;
     asio::io_context ioc;
     std::atomic<bool> stop_requested{false};
+    std::mutex stop_mutex;
+    std::string stop_reason; // the first reason given; guarded by stop_mutex
     std::unique_ptr<stratum::PoolServer> local_pool;
     std::unique_ptr<stratum::StratumClient> client;
     std::unique_ptr<Dispatcher> dispatcher;
@@ -183,7 +215,9 @@ struct MinerRuntime::Impl {
     std::unique_ptr<api::ApiServer> api;
 
     asio::awaitable<void> Ticker();
-    asio::awaitable<void> Shutdown();
+    asio::awaitable<void> Shutdown(std::string reason);
+    void SetStopReason(const std::string& reason);
+    void LogEvent(const std::string& text) const { log(options.quiet_events ? -1 : 0, text); }
     api::ApiView View(std::size_t share_limit) const; // network thread only
 };
 
@@ -244,21 +278,30 @@ StatsSnapshot MinerRuntime::Snapshot() const {
     return m_impl->stats.Snapshot();
 }
 
-void MinerRuntime::RequestStop() {
+void MinerRuntime::RequestStop(std::string reason) {
+    m_impl->SetStopReason(reason);
     m_impl->stop_requested = true;
-    asio::post(m_impl->ioc, [impl = m_impl.get()] {
+    asio::post(m_impl->ioc, [impl = m_impl.get(), reason] {
         if (!impl->shutting_down) {
-            asio::co_spawn(impl->ioc, impl->Shutdown(), asio::detached);
+            asio::co_spawn(impl->ioc, impl->Shutdown(reason), asio::detached);
         }
     });
 }
 
-asio::awaitable<void> MinerRuntime::Impl::Shutdown() {
+void MinerRuntime::Impl::SetStopReason(const std::string& reason) {
+    std::lock_guard lock(stop_mutex);
+    if (stop_reason.empty()) {
+        stop_reason = reason;
+    }
+}
+
+asio::awaitable<void> MinerRuntime::Impl::Shutdown(std::string reason) {
     if (shutting_down) {
         co_return;
     }
     shutting_down = true;
-    log(0, "stopping: hashing stopped, waiting up to 2 s for the pool's replies");
+    SetStopReason(reason);
+    log(0, "stopping (" + reason + "): hashing stopped, waiting up to 2 s for the pool's replies");
     dispatcher->Stop();
     asio::steady_timer t(ioc);
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
@@ -281,7 +324,7 @@ asio::awaitable<void> MinerRuntime::Impl::Ticker() {
         const auto now = std::chrono::steady_clock::now();
         if (options.duration_seconds > 0 &&
             now - start >= std::chrono::duration<double>(options.duration_seconds)) {
-            co_await Shutdown();
+            co_await Shutdown("duration reached");
             co_return;
         }
         if (options.status_interval_seconds > 0 && now >= next_status) {
@@ -304,6 +347,7 @@ asio::awaitable<void> MinerRuntime::Impl::Ticker() {
 MineResult MinerRuntime::Run() {
     Impl& m = *m_impl;
     MineResult result;
+    const auto run_started = std::chrono::system_clock::now();
     auto fail = [&](std::string error) {
         result.exit_code = 2;
         result.error = std::move(error);
@@ -319,9 +363,10 @@ MineResult MinerRuntime::Run() {
             std::chrono::milliseconds(int64_t(m.options.local_job_interval_seconds * 1000));
         pc.block_interval =
             std::chrono::milliseconds(int64_t(m.options.local_block_interval_seconds * 1000));
+        // The embedded pool's own lines are detail here (`nonceforge pool` shows them).
         pc.log = [log = m.log](stratum::PoolLogLevel level, std::string_view text) {
             if (level != stratum::PoolLogLevel::Debug) {
-                log(level == stratum::PoolLogLevel::Warn ? 1 : 0,
+                log(level == stratum::PoolLogLevel::Warn ? 1 : -1,
                     "[local pool] " + std::string(text));
             }
         };
@@ -358,6 +403,11 @@ MineResult MinerRuntime::Run() {
         m.pool_url_user.emplace_back(p.url.ToString(), p.session.user);
         cc.pools.push_back(std::move(p));
     }
+    std::string pool_list;
+    for (const auto& [url, user] : m.pool_url_user) {
+        pool_list += (pool_list.empty() ? "" : ", then ") + url + " as " + user;
+    }
+    m.log(0, "nonceforge " + std::string(api::Version()) + " starting: " + pool_list);
 
     // Backends.
     DispatcherConfig dc;
@@ -366,8 +416,8 @@ MineResult MinerRuntime::Run() {
     m.dispatcher = std::make_unique<Dispatcher>(
         dc, m.stats,
         [&m](core::Share share) {
-            m.log(0, "share found by " + share.backend + ": difficulty " + Num(share.difficulty) +
-                         " (pool " + Num(share.job ? share.job->share_difficulty : 0) + ")");
+            m.log(-1, "share found by " + share.backend + ": difficulty " + Num(share.difficulty) +
+                          " (pool " + Num(share.job ? share.job->share_difficulty : 0) + ")");
             m.share_log->Submitted(share);
             m.client->Submit(std::move(share));
         },
@@ -402,9 +452,10 @@ MineResult MinerRuntime::Run() {
         const unsigned threads = m.options.threads
                                      ? m.options.threads
                                      : std::max(1u, std::thread::hardware_concurrency());
-        m.log(0, "CPU: " + features.brand + " (" + features.Summary() + "); usable paths: " +
-                     usable + "; mining with " + std::string(sel.chosen->name) + " on " +
-                     std::to_string(threads) + " thread(s)");
+        m.log(0, "CPU: " + features.brand + " (" + features.Summary() + "); mining with " +
+                     std::string(sel.chosen->name) + " on " + std::to_string(threads) +
+                     " thread(s)");
+        m.log(0, "CPU paths measured at start-up (1 thread): " + usable);
         for (unsigned i = 0; i < threads; ++i) {
             m.dispatcher->AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)),
                                      chosen_rate);
@@ -433,9 +484,9 @@ MineResult MinerRuntime::Run() {
 
     stratum::StratumClient::Handlers handlers;
     handlers.on_job = [&m](std::shared_ptr<const core::Job> job) {
-        m.log(0, "job " + job->job_id + (job->clean_jobs ? " (clean)" : "") + ": difficulty " +
-                     Num(job->share_difficulty) + ", network difficulty " +
-                     Num(core::DifficultyFromBits(job->nbits)));
+        m.LogEvent("job " + job->job_id + (job->clean_jobs ? " (clean)" : "") + ": difficulty " +
+                   Num(job->share_difficulty) + ", network difficulty " +
+                   Num(core::DifficultyFromBits(job->nbits)));
         m.latest_job = job;
         m.dispatcher->SetJob(std::move(job));
     };
@@ -444,13 +495,25 @@ MineResult MinerRuntime::Run() {
         m.stats.ShareResolved(v.share.backend, FateOf(v.kind), v.reason, diff);
         m.share_log->Resolved(v.share, std::string(stratum::ToString(v.kind)), v.reason,
                               m.client->Status().pool_index);
+        // One line per share: who found it, how hard, the verdict, its latency, the tallies.
         const auto c = m.stats.Snapshot().total.shares;
-        m.log(v.kind == stratum::VerdictKind::Accepted ? 0 : 1,
-              std::string("share ") + std::string(stratum::ToString(v.kind)) +
-                  (v.reason.empty() ? "" : " (" + v.reason + ")") + " [" +
-                  std::to_string(c.accepted) + " accepted / " + std::to_string(c.rejected) +
-                  " rejected / " + std::to_string(c.stale) + " stale / " + std::to_string(c.lost) +
-                  " lost]");
+        const auto latest = m.share_log->Latest(1);
+        std::string latency;
+        if (!latest.empty() && latest.front().latency_ms) {
+            latency = ", " + Num(*latest.front().latency_ms, "%.1f") + " ms";
+        }
+        const std::string line = "share " + std::string(stratum::ToString(v.kind)) +
+                                 (v.reason.empty() ? "" : " (" + v.reason + ")") + ": " +
+                                 v.share.backend + ", difficulty " + Num(v.share.difficulty) +
+                                 " / " + Num(diff) + latency + " [" + std::to_string(c.accepted) +
+                                 " accepted, " + std::to_string(c.rejected) + " rejected, " +
+                                 std::to_string(c.stale) + " stale, " + std::to_string(c.lost) +
+                                 " lost]";
+        if (v.kind == stratum::VerdictKind::Accepted) {
+            m.LogEvent(line);
+        } else {
+            m.log(1, line);
+        }
     };
     handlers.on_log = [&m](stratum::LogLevel level, const std::string& text) {
         if (level != stratum::LogLevel::Debug) {
@@ -471,13 +534,6 @@ MineResult MinerRuntime::Run() {
         }
     }
 
-    asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
-    signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
-        if (!ec) {
-            m.log(0, std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
-            asio::co_spawn(m.ioc, m.Shutdown(), asio::detached);
-        }
-    });
     std::string failure;
     asio::co_spawn(m.ioc, m.client->Run(), [&](std::exception_ptr e) {
         if (e) {
@@ -491,13 +547,12 @@ MineResult MinerRuntime::Run() {
         if (m.api) {
             m.api->Stop(); // its listeners and connections would keep the io_context running
         }
-        boost::system::error_code ignored;
-        signals.cancel(ignored);
     });
     asio::co_spawn(m.ioc, m.Ticker(), asio::detached);
     m.dispatcher->Start();
     if (m.stop_requested) {
-        RequestStop();
+        std::lock_guard lock(m.stop_mutex);
+        asio::co_spawn(m.ioc, m.Shutdown(m.stop_reason), asio::detached);
     }
     m.ioc.run();
     m.dispatcher->Stop();
@@ -508,16 +563,23 @@ MineResult MinerRuntime::Run() {
     result.stats = m.stats.Snapshot();
     result.job_switch_latency_us = m.dispatcher->SwitchLatenciesMicros();
     result.live_profit = FormatLiveProfit(m.options, result.stats, m.latest_job.get());
-    if (!m.options.json_summary_file.empty()) {
-        std::ofstream out(m.options.json_summary_file);
-        out << Stats::ToJson(result.stats).dump(2) << "\n";
-        if (!out) {
-            m.log(2, "cannot write " + m.options.json_summary_file);
-        }
-    }
     if (!failure.empty()) {
         result.exit_code = 1;
         result.error = failure;
+        m.SetStopReason(failure);
+    }
+    {
+        std::lock_guard lock(m.stop_mutex);
+        result.stop_reason = m.stop_reason.empty() ? "client ended" : m.stop_reason;
+    }
+    if (!m.options.json_summary_file.empty()) {
+        std::ofstream out(m.options.json_summary_file);
+        out << SummaryJson(result, run_started, std::chrono::system_clock::now(), m.pool_url_user)
+                   .dump(2)
+            << "\n";
+        if (!out) {
+            m.log(2, "cannot write the JSON summary to " + m.options.json_summary_file);
+        }
     }
     return result;
 }

@@ -51,11 +51,14 @@ struct MineOptions {
     stratum::TransportTimeouts timeouts;
     // A submit (or handshake request) unanswered this long: the share is lost.
     std::chrono::milliseconds response_timeout{30'000};
+    // -q: job and accepted-share lines at debug level (status lines, warnings and errors stay).
+    bool quiet_events = false;
 };
 
 struct MineResult {
     int exit_code = 0;
-    std::string error; // one line, when exit_code != 0
+    std::string stop_reason; // "duration reached", "SIGINT", "requested", or the failure
+    std::string error;       // one line, when exit_code != 0
     StatsSnapshot stats;
     std::vector<double> job_switch_latency_us;
     std::string live_profit; // FormatLiveProfit at the end, empty without its inputs
@@ -63,15 +66,19 @@ struct MineResult {
 
 class MinerRuntime {
 public:
-    using LogFn = std::function<void(int level, const std::string&)>; // 0 info 1 warn 2 error
+    // Log levels of LogFn.
+    static constexpr int DEBUG = -1, INFO = 0, WARN = 1, ERROR = 2;
+    using LogFn = std::function<void(int level, const std::string&)>;
 
     MinerRuntime(MineOptions options, LogFn log);
     ~MinerRuntime();
 
-    // Blocks until the duration ends, RequestStop() or a signal; then stops hashing, waits up
-    // to 2 s for submit replies and returns the final statistics.
+    // Blocks until the duration ends or RequestStop(); then stops hashing, waits up to 2 s for
+    // submit replies and returns the final statistics (and writes the JSON summary, if asked).
+    // Signals are the caller's: `nonceforge mine` turns SIGINT/SIGTERM into RequestStop.
     MineResult Run();
-    void RequestStop(); // thread-safe
+    // Thread-safe, also before Run(): the stop happens as soon as Run() can.
+    void RequestStop(std::string reason = "requested");
     StatsSnapshot Snapshot() const;
 
 private:

@@ -1,15 +1,21 @@
 // `nonceforge mine`: join a pool (or the embedded local pool) and mine. Flags follow cpuminer
-// and cgminer where those exist.
+// and cgminer where those exist. Everything the user gave (command line, then --config file) is
+// checked before anything starts; a bad value is one line on stderr and exit status 2.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "miner/api/api_server.hpp"
+#include "miner/app/cli_checks.hpp"
 #include "miner/app/command.hpp"
-#include "miner/app/json_config.hpp"
+#include "miner/app/config_file.hpp"
+#include "miner/app/logging.hpp"
+#include "miner/app/signals.hpp"
 #include "miner/runtime.hpp"
 
 namespace nonceforge::app {
@@ -17,72 +23,242 @@ namespace nonceforge::app {
 namespace {
 
 struct MineArgs {
+    CLI::App* cmd = nullptr;
     miner::MineOptions options;
+    std::string config_file;
     std::string url;
     std::vector<std::string> backup_urls;
     std::optional<double> suggest;
     bool no_version_rolling = false;
     CLI::Option* cuda = nullptr; // --cuda [IDS]
+    CLI::Option* user = nullptr; // -u
     bool no_cuda = false;
     bool no_api = false;
     std::string log_file;
     bool quiet = false;
+    bool debug = false;
+    std::string log_level;
+    bool no_color = false;
+    bool print_config = false;
+    std::string algo;
 };
 
-void SetUpLogging(const MineArgs& a) {
-    std::vector<spdlog::sink_ptr> sinks;
-    sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    if (!a.log_file.empty()) {
-        sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(a.log_file));
+// One line on stderr, exit status 2: the contract for every bad input.
+int Usage(const std::string& message) {
+    std::fprintf(stderr, "nonceforge: %s\n", message.c_str());
+    return EXIT_USAGE;
+}
+
+spdlog::level::level_enum LogLevel(const MineArgs& a) {
+    if (!a.log_level.empty()) {
+        return spdlog::level::from_str(a.log_level);
     }
-    auto logger = std::make_shared<spdlog::logger>("nonceforge", sinks.begin(), sinks.end());
-    logger->set_level(a.quiet ? spdlog::level::warn : spdlog::level::info);
-    logger->flush_on(spdlog::level::info);
-    spdlog::set_default_logger(logger);
+    return a.debug ? spdlog::level::debug : spdlog::level::info;
+}
+
+// The settings `mine` will run with, after the command line and the config file (--print-config;
+// also how the tests prove that each config key has its flag's effect). No password is shown.
+nlohmann::json EffectiveSettings(const MineArgs& a) {
+    const miner::MineOptions& o = a.options;
+    auto opt = [](const std::optional<double>& v) {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    nlohmann::json j;
+    j["pools"] = o.urls;
+    j["user"] = o.user;
+    j["password_set"] = o.password != "x";
+    j["threads"] = o.threads;
+    j["cpu_impl"] = o.cpu_impl;
+    j["no_cpu"] = o.no_cpu;
+    j["use_cuda"] = o.use_cuda;
+    j["cuda_devices"] = o.cuda_devices;
+    j["pin_threads"] = o.pin_threads;
+    j["suggest_difficulty"] = opt(o.suggest_difficulty);
+    j["version_rolling"] = o.version_rolling;
+    j["extranonce_subscribe"] = o.extranonce_subscribe;
+    j["allow_redirect"] = o.allow_redirect;
+    j["tls"] = {{"ca_file", o.tls.ca_file},
+                {"fingerprint", o.tls.fingerprint_sha256},
+                {"insecure", o.tls.insecure}};
+    j["duration_seconds"] = o.duration_seconds;
+    j["status_interval_seconds"] = o.status_interval_seconds;
+    j["local_difficulty"] = o.local_difficulty;
+    j["power_watts"] = opt(o.power_watts);
+    j["electricity_price"] = opt(o.electricity_price);
+    j["btc_price"] = opt(o.btc_price);
+    j["pool_fee_percent"] = o.pool_fee_percent;
+    j["json_summary_file"] = o.json_summary_file;
+    j["quiet_events"] = o.quiet_events;
+    j["log"] = {{"file", a.log_file},
+                {"level", spdlog::level::to_string_view(LogLevel(a)).data()},
+                {"color", !a.no_color && !NoColorRequested()}};
+    j["api"] = {{"enabled", o.api.enabled},
+                {"bind", o.api.bind},
+                {"token_set", !o.api.token.empty()},
+                {"cgminer_bind", o.api.cgminer_bind},
+                {"cgminer_remote", o.api.cgminer_remote}};
+    return j;
+}
+
+// Everything that can be checked before starting: cross-option rules, files, addresses.
+std::string CheckBeforeStart(MineArgs& a) {
+    miner::MineOptions& o = a.options;
+    if (!a.url.empty()) {
+        auto url = stratum::ParsePoolUrl(a.url);
+        if (!url) {
+            return "-o/--url: " + url.error();
+        }
+        if (a.user->count() == 0 && !url->user) {
+            return "-o/--url needs -u/--user: the pool account or payout address the shares are "
+                   "credited to (usually ADDRESS.worker)";
+        }
+    } else if (!a.backup_urls.empty()) {
+        return "--backup-url needs a primary pool (-o URL)";
+    }
+    for (const auto& u : a.backup_urls) {
+        if (auto url = stratum::ParsePoolUrl(u); !url) {
+            return "--backup-url: " + url.error();
+        }
+    }
+    if (a.cuda != nullptr && a.cuda->count() > 0 && !NF_HAVE_CUDA) {
+        return "--cuda: GPU support is not built in (this binary was built without the CUDA "
+               "toolkit)";
+    }
+    if (a.cuda != nullptr && a.cuda->count() > 0 && a.no_cuda) {
+        return "--cuda and --no-cuda exclude each other";
+    }
+    if (o.no_cpu && (a.no_cuda || !NF_HAVE_CUDA)) {
+        return "--no-cpu leaves no hashing backend (" +
+               std::string(NF_HAVE_CUDA ? "--no-cuda was given" : "built without CUDA") + ")";
+    }
+    if (o.api.enabled) {
+        if (auto ep = miner::api::ParseBindAddress(o.api.bind); !ep) {
+            return "--api-bind " + ep.error();
+        }
+    }
+    if (!o.api.cgminer_bind.empty()) {
+        if (auto ep = miner::api::ParseBindAddress(o.api.cgminer_bind); !ep) {
+            return "--api-cgminer " + ep.error();
+        }
+    }
+    if (!a.log_file.empty()) {
+        if (std::string why = CheckLogFile(a.log_file); !why.empty()) {
+            return "--log-file " + why;
+        }
+    }
+    if (!o.json_summary_file.empty()) {
+        if (std::string why = CheckLogFile(o.json_summary_file); !why.empty()) {
+            return "--json-summary " + why;
+        }
+    }
+    return {};
 }
 
 int Run(MineArgs& a) {
-    if (a.cuda != nullptr && a.cuda->count() > 0 && !NF_HAVE_CUDA) {
-        std::fprintf(stderr, "nonceforge: --cuda: GPU support is not built in (this binary was "
-                             "built without the CUDA toolkit)\n");
-        return 2;
+    if (!a.config_file.empty()) {
+        if (std::string error = ApplyConfigFile(*a.cmd, a.config_file); !error.empty()) {
+            return Usage(error);
+        }
     }
-    a.options.use_cuda = NF_HAVE_CUDA && !a.no_cuda;
-    SetUpLogging(a);
+    miner::MineOptions& o = a.options;
+    o.use_cuda = NF_HAVE_CUDA && !a.no_cuda;
+    o.suggest_difficulty = a.suggest;
+    o.version_rolling = !a.no_version_rolling;
+    o.api.enabled = !a.no_api;
+    o.quiet_events = a.quiet;
+    if (std::string error = CheckBeforeStart(a); !error.empty()) {
+        return Usage(error);
+    }
     if (!a.url.empty()) {
-        a.options.urls.push_back(a.url);
-    } else if (!a.backup_urls.empty()) {
-        std::fprintf(stderr, "nonceforge: --backup-url needs a primary pool (-o URL)\n");
-        return 2;
+        o.urls.push_back(a.url);
     }
     for (const auto& u : a.backup_urls) {
-        a.options.urls.push_back(u);
+        o.urls.push_back(u);
     }
-    a.options.suggest_difficulty = a.suggest;
-    a.options.version_rolling = !a.no_version_rolling;
-    a.options.api.enabled = !a.no_api;
-    miner::MinerRuntime runtime(a.options, [](int level, const std::string& text) {
-        if (level == 0) {
-            spdlog::info("{}", text);
-        } else if (level == 1) {
-            spdlog::warn("{}", text);
-        } else {
-            spdlog::error("{}", text);
+    if (a.print_config) {
+        std::cout << EffectiveSettings(a).dump(2) << "\n";
+        return EXIT_OK;
+    }
+    try {
+        SetUpLogging({a.log_file, LogLevel(a), !a.no_color && !NoColorRequested()});
+    } catch (const std::exception& e) {
+        return Usage("--log-file " + a.log_file + ": " + e.what());
+    }
+
+    auto runtime = std::make_shared<miner::MinerRuntime>(o, [](int level, const std::string& text) {
+        const auto spd = level == miner::MinerRuntime::DEBUG  ? spdlog::level::debug
+                         : level == miner::MinerRuntime::INFO ? spdlog::level::info
+                         : level == miner::MinerRuntime::WARN ? spdlog::level::warn
+                                                              : spdlog::level::err;
+        for (const std::string& line : WrapLine(text)) {
+            spdlog::log(spd, "{}", line);
         }
     });
-    const miner::MineResult r = runtime.Run();
+    // From here a stop signal ends mining with a summary; a second one ends the process.
+    auto stopping = std::make_shared<std::atomic<bool>>(false);
+    OnStopSignal([runtime, stopping](int sig) {
+        const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        if (stopping->exchange(true)) {
+            std::fprintf(stderr, "nonceforge: second %s: exiting without waiting\n", name);
+            std::_Exit(128 + sig);
+        }
+        spdlog::info("received {}: stopping (send it again to exit at once)", name);
+        runtime->RequestStop(name);
+    });
+    OnHangupSignal([] {
+        if (ReopenLogFile()) {
+            spdlog::info("received SIGHUP: log file reopened");
+        } else {
+            spdlog::info("received SIGHUP: no --log-file to reopen; mining on");
+        }
+    });
+
+    const miner::MineResult r = runtime->Run();
+    OnStopSignal([](int sig) { std::_Exit(128 + sig); }); // already stopping: nothing to wait for
     if (r.exit_code != 0 && r.stats.total.hashes == 0) {
+        spdlog::default_logger()->flush();
         std::fprintf(stderr, "nonceforge: %s\n", r.error.c_str());
+        WriteToLogFileOnly("nonceforge: " + r.error + "\n");
         return r.exit_code;
     }
-    std::cout << miner::FormatSummary(r.stats);
+    std::string text = miner::FormatSummary(r.stats);
+    text += "  stopped: " + r.stop_reason + "\n";
     if (!r.live_profit.empty()) {
-        std::cout << "  profitability" << r.live_profit << "\n";
+        text += "  profitability" + r.live_profit + "\n";
     }
+    std::string summary;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t indent = line.find_first_not_of(' ');
+        for (const std::string& part : WrapLine(line.substr(indent), 180)) {
+            summary += line.substr(0, indent) + part + "\n";
+        }
+    }
+    spdlog::default_logger()->flush();
+    std::cout << summary << std::flush;
+    WriteToLogFileOnly(summary);
     if (r.exit_code != 0) {
         std::fprintf(stderr, "nonceforge: %s\n", r.error.c_str());
     }
     return r.exit_code;
+}
+
+// cpuminer options that have no meaning here: refused with the reason, not a bare "unknown".
+void AddUnsupported(CLI::App* cmd, const std::string& names, const std::string& why,
+                    bool takes_value) {
+    std::string shown = names;
+    std::replace(shown.begin(), shown.end(), ',', '/');
+    auto fail = [shown, why](auto&&...) -> void {
+        throw CLI::ValidationError(shown, "not supported by nonceforge: " + why);
+    };
+    if (takes_value) {
+        cmd->add_option_function<std::string>(names, fail, "(cpuminer) not supported: " + why)
+            ->group("");
+    } else {
+        cmd->add_flag_function(
+               names, [fail](std::int64_t) { fail(); }, "")
+            ->group("");
+    }
 }
 
 } // namespace
@@ -91,54 +267,68 @@ Command AddMineCommand(CLI::App& root) {
     auto a = std::make_shared<MineArgs>();
     CLI::App* cmd = root.add_subcommand(
         "mine", "Mine on a Stratum V1 pool (without -o: on the embedded local demo pool)");
+    a->cmd = cmd;
     auto& o = a->options;
-    cmd->add_option("-o,--url", a->url, "Pool URL: stratum+tcp://host:port or stratum+ssl://...");
-    cmd->add_option("-u,--user", o.user, "Pool user, usually address.worker")
-        ->capture_default_str();
+    cmd->add_option("-c,--config", a->config_file,
+                    "JSON file whose keys are the long options below (the command line wins)");
+    cmd->add_flag("--print-config", a->print_config,
+                  "Check everything, print the settings mining would use (JSON) and exit");
+    cmd->add_option("-o,--url", a->url,
+                    "Pool URL: stratum+tcp://host:port, or stratum+ssl:// (also +tls, +tcps)");
+    a->user = cmd->add_option("-u,--user", o.user,
+                              "Pool user, usually ADDRESS.worker (required with -o)");
     cmd->add_option("-p,--pass", o.password, "Pool password")->capture_default_str();
     cmd->add_option("--backup-url", a->backup_urls, "Backup pool, in order (repeatable)");
+    cmd->add_option("-a,--algo", a->algo, "Algorithm: only sha256d (accepted for cpuminer habits)")
+        ->check(Algorithm());
     cmd->add_option("-t,--threads", o.threads, "CPU mining threads (default: one per CPU)")
-        ->check(CLI::Range(1u, 4096u));
+        ->check(Count(1, 4096));
     cmd->add_option("--cpu-impl", o.cpu_impl, "Force a CPU scan implementation (see benchmark)");
     cmd->add_flag("--no-cpu", o.no_cpu, "Do not mine on the CPU");
     a->cuda = cmd->add_option("--cuda", o.cuda_devices,
                               "Mine on these CUDA GPUs (default: every GPU, when built with CUDA)")
                   ->expected(0, -1)
-                  ->delimiter(',');
-    cmd->add_flag("--no-cuda", a->no_cuda, "Do not mine on GPUs")->excludes(a->cuda);
+                  ->delimiter(',')
+                  ->check(Count(0, 63));
+    cmd->add_flag("--no-cuda", a->no_cuda, "Do not mine on GPUs");
     cmd->add_flag("--cpu-affinity", o.pin_threads, "Pin CPU thread i to CPU i");
     cmd->add_option("--suggest-difficulty", a->suggest, "Ask the pool for this share difficulty")
-        ->check(CLI::PositiveNumber);
+        ->check(Number("", 0, false, 1e15));
     cmd->add_flag("--no-version-rolling", a->no_version_rolling,
                   "Do not negotiate BIP 310 version rolling");
     cmd->add_flag("--extranonce-subscribe", o.extranonce_subscribe,
                   "Send mining.extranonce.subscribe (NiceHash-style pools)");
     cmd->add_flag("--allow-redirect", o.allow_redirect, "Follow client.reconnect to another host");
-    cmd->add_option("--tls-ca", o.tls.ca_file, "Verify the pool's certificate with this CA file")
-        ->check(CLI::ExistingFile);
+    cmd->add_option("--tls-ca", o.tls.ca_file, "Verify the pool's certificate with this CA file");
     cmd->add_option("--tls-fingerprint", o.tls.fingerprint_sha256,
                     "Accept only this SHA-256 certificate fingerprint");
     cmd->add_flag("--tls-insecure", o.tls.insecure,
                   "Do not verify the pool's certificate (unsafe)");
     cmd->add_option("--duration", o.duration_seconds, "Stop after this many seconds")
-        ->check(CLI::PositiveNumber);
+        ->check(Number("seconds", 0, false, 1e9));
     cmd->add_option("--status-interval", o.status_interval_seconds, "Seconds between status lines")
-        ->check(CLI::Range(1.0, 86400.0))
+        ->check(Number("seconds", 1, true, 86400))
         ->capture_default_str();
     cmd->add_option("--local-difficulty", o.local_difficulty,
                     "Share difficulty of the embedded local pool")
-        ->check(CLI::PositiveNumber)
+        ->check(Number("", 0, false, 1e12))
         ->capture_default_str();
     cmd->add_option("--power-watts", o.power_watts, "Power draw, for the live profit estimate")
-        ->check(CLI::NonNegativeNumber);
+        ->check(Number("watts", 0, true, 1e9));
     cmd->add_option("--electricity-price", o.electricity_price, "Price per kWh, for the estimate")
-        ->check(CLI::NonNegativeNumber);
+        ->check(Number("", 0, true, 1e6));
     cmd->add_option("--btc-price", o.btc_price, "BTC price, for the estimate")
-        ->check(CLI::NonNegativeNumber);
+        ->check(Number("", 0, true, 1e12));
     cmd->add_option("--pool-fee", o.pool_fee_percent, "Pool fee in percent, for the estimate")
-        ->check(CLI::Range(0.0, 100.0));
-    cmd->add_option("--log-file", a->log_file, "Also write the log to this file");
-    cmd->add_flag("-q,--quiet", a->quiet, "Only warnings and errors");
+        ->check(Number("percent", 0, true, 100));
+    cmd->add_option("--log-file", a->log_file,
+                    "Also write the log (and the summary) to this file; SIGHUP reopens it");
+    cmd->add_flag("-q,--quiet", a->quiet,
+                  "No line per share or job: status lines, warnings and errors only");
+    cmd->add_flag("-D,--debug", a->debug, "Debug log: shares found, the local pool, details");
+    cmd->add_option("--log-level", a->log_level, "Log level: debug, info, warn or error")
+        ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+    cmd->add_flag("--no-color", a->no_color, "No colours in the log (also: NO_COLOR=1)");
     cmd->add_option("--json-summary", o.json_summary_file,
                     "Write the final statistics here (JSON)");
     cmd->add_option("--api-bind", o.api.bind,
@@ -152,9 +342,13 @@ Command AddMineCommand(CLI::App& root) {
                     "cgminer-compatible API on ADDRESS:PORT, e.g. 127.0.0.1:4028 (default: off)");
     cmd->add_flag("--api-cgminer-remote", o.api.cgminer_remote,
                   "Allow --api-cgminer on a non-loopback address (it has no authentication)");
-    cmd->set_config("--config", "", "JSON file with the same keys as the long options");
-    cmd->config_formatter(std::make_shared<JsonConfig>());
-    cmd->allow_config_extras(CLI::config_extras_mode::error);
+    AddUnsupported(cmd, "-s,--scantime",
+                   "nonceforge hands out work in ranges of a few milliseconds and rolls ntime "
+                   "itself",
+                   true);
+    AddUnsupported(cmd, "-B,--background",
+                   "run it under systemd, nohup or tmux (it handles SIGHUP and SIGTERM)", false);
+    AddUnsupported(cmd, "--cpu-priority", "use nice(1) or systemd's Nice=", true);
     return {cmd, [a] { return Run(*a); }};
 }
 

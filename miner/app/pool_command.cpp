@@ -1,20 +1,20 @@
 // `nonceforge pool`: the validating Stratum V1 pool of the test suite, run on its own, for
 // trying a miner (this one or another) against it.
-#include <csignal>
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
+#include "miner/app/cli_checks.hpp"
 #include "miner/app/command.hpp"
+#include "miner/app/signals.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
 namespace nonceforge::app {
 
 namespace {
-
-volatile std::sig_atomic_t g_stop = 0; // set by SIGINT/SIGTERM, read by the waiting loop
 
 struct PoolArgs {
     stratum::PoolServerConfig config;
@@ -25,15 +25,17 @@ struct PoolArgs {
 };
 
 int Run(PoolArgs& a) {
+    // 0 means never: one job for the whole run (and no clean jobs).
     a.config.job_interval = std::chrono::milliseconds(int64_t(a.job_interval * 1000));
     a.config.block_interval = std::chrono::milliseconds(int64_t(a.block_interval * 1000));
     if (!a.cert.empty() || !a.key.empty()) {
         if (a.cert.empty() || a.key.empty()) {
             std::fprintf(stderr, "nonceforge: --tls-cert and --tls-key go together\n");
-            return 2;
+            return EXIT_USAGE;
         }
         a.config.tls = stratum::PoolTlsFiles{a.cert, a.key};
     }
+    // The server says where it listens; this command only adds what it is.
     a.config.log = [](stratum::PoolLogLevel level, std::string_view text) {
         if (level == stratum::PoolLogLevel::Warn) {
             spdlog::warn("{}", text);
@@ -45,16 +47,19 @@ int Run(PoolArgs& a) {
     auto port = server.Start();
     if (!port) {
         std::fprintf(stderr, "nonceforge: %s\n", port.error().c_str());
-        return 2;
+        return EXIT_USAGE;
     }
-    spdlog::info("validating Stratum V1 pool listening on {} (difficulty {}); no rewards: it is a "
-                 "local test pool",
-                 server.Url(), a.config.difficulty);
-    std::signal(SIGINT, [](int) { g_stop = 1; });
-    std::signal(SIGTERM, [](int) { g_stop = 1; });
+    spdlog::info("a validating test pool at difficulty {}: it pays no rewards",
+                 a.config.difficulty);
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    OnStopSignal([stop](int sig) {
+        if (stop->exchange(true)) {
+            std::_Exit(128 + sig);
+        }
+    });
     const auto start = std::chrono::steady_clock::now();
-    while (!g_stop && (a.duration <= 0 || std::chrono::steady_clock::now() - start <
-                                              std::chrono::duration<double>(a.duration))) {
+    while (!*stop && (a.duration <= 0 || std::chrono::steady_clock::now() - start <
+                                             std::chrono::duration<double>(a.duration))) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     server.Stop();
@@ -72,21 +77,24 @@ Command AddPoolCommand(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("pool", "Run the validating local Stratum V1 test pool");
     cmd->add_option("--bind", a->config.bind_address, "Address to listen on")
         ->capture_default_str();
-    cmd->add_option("--port", a->config.port, "Port (0: any free port)")->capture_default_str();
+    cmd->add_option("--port", a->config.port, "Port (0: any free port)")
+        ->check(Count(0, 65535))
+        ->capture_default_str();
     cmd->add_option("--difficulty", a->config.difficulty, "Share difficulty (may be below 1)")
-        ->check(CLI::PositiveNumber)
+        ->check(Number("", 0, false, 1e15))
         ->capture_default_str();
-    cmd->add_option("--job-interval", a->job_interval, "Seconds between new jobs")
-        ->check(CLI::NonNegativeNumber)
+    cmd->add_option("--job-interval", a->job_interval, "Seconds between new jobs (0: never)")
+        ->check(Number("seconds", 0, true, 86400))
         ->capture_default_str();
-    cmd->add_option("--block-interval", a->block_interval, "Seconds between clean jobs")
-        ->check(CLI::NonNegativeNumber)
+    cmd->add_option("--block-interval", a->block_interval,
+                    "Seconds between clean jobs, as if a block was found (0: never)")
+        ->check(Number("seconds", 0, true, 86400))
         ->capture_default_str();
     cmd->add_option("--tls-cert", a->cert, "PEM certificate: serve stratum+ssl")
         ->check(CLI::ExistingFile);
     cmd->add_option("--tls-key", a->key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
     cmd->add_option("--duration", a->duration, "Stop after this many seconds")
-        ->check(CLI::PositiveNumber);
+        ->check(Number("seconds", 0, false, 1e9));
     return {cmd, [a] { return Run(*a); }};
 }
 

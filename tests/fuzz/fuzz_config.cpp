@@ -1,20 +1,20 @@
-// libFuzzer target: the `--config FILE` reader on arbitrary bytes. Bad input must come out as
-// CLI::ConversionError (CLI11 reports it with the file name); anything else escaping is a bug.
+// libFuzzer target: the `--config FILE` reader on arbitrary bytes. Every input must come out as
+// entries or as an error value; an exception or a crash escaping is a bug.
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
-#include <string>
+#include <string_view>
 
-#include "miner/app/json_config.hpp"
+#include "miner/app/config_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
-    std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
-    try {
-        const auto items = nonceforge::app::JsonConfig().from_config(in);
-        for (const auto& item : items) {
-            (void)item.fullname();
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const auto entries = nonceforge::app::ParseConfigText(text);
+    if (entries) {
+        for (const auto& e : *entries) {
+            if (e.values.empty() && !e.is_list) {
+                __builtin_trap(); // a scalar key always carries its one value
+            }
         }
-    } catch (const CLI::ConversionError&) {
     }
     return 0;
 }
