@@ -165,9 +165,9 @@ PeriodMoney Period(double revenue_per_day, double power_cost_per_day, int days) 
 }
 
 // Mainnet's difficulty at a few heights (block 100,000: 14,484; 200,000: 2.86 M; 300,000:
-// 8.00 G; 400,000: 163 G; 500,000: 1.87 T; 600,000: 13.7 T; 800,000: 53.9 T; 900,000: 127 T)
-// and a floor at least ten times lower: the difficulty has never fallen that far afterwards
-// (its largest fall, in July 2021, was 28 %).
+// 8.00 G; 400,000: 163 G; 500,000: 1.87 T; 600,000: 13.7 T; 800,000: 53.9 T; 900,000: about
+// 120 T) and a floor at least ten times lower: the difficulty has never fallen that far
+// afterwards (its largest fall, in July 2021, was 28 %).
 struct DifficultyFloor {
     uint64_t height;
     double difficulty;
