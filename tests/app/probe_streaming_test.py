@@ -79,7 +79,9 @@ def main():
             fail("the negotiated session was printed after the job")
         if not alive_at[job1]:
             fail("job 1 reached the pipe only when the probe exited (not flushed)")
-        if ended - lines[job1][0] < timeout / 2:
+        # Job 1 comes within milliseconds of connecting; 1 s of margin for a loaded machine. A
+        # probe that holds its output until exit shows job 1 within a few ms of the end.
+        if ended - lines[job1][0] < 1.0:
             fail(f"job 1 came {lines[job1][0]:.2f} s after start and the probe ended at "
                  f"{ended:.2f} s: not streamed ahead of the end")
         if rc != 1 or "probe timed out after 4 s (1 job(s) seen)" not in err:
