@@ -1,5 +1,7 @@
 #include "miner/app/first_job.hpp"
 
+#include <cstdio>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -48,9 +50,10 @@ FetchFirstJob(const std::string& url_text, const std::string& user, const std::s
     boost::asio::co_spawn(ioc, client->Run(), [&](std::exception_ptr) { deadline.cancel(); });
     ioc.run();
     if (!first) {
-        return core::MakeUnexpected("no job from " + url->ToString() + " within " +
-                                    std::to_string(int(timeout_seconds)) + " s (" + last_problem +
-                                    ")");
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%g", timeout_seconds);
+        return core::MakeUnexpected("no job from " + url->ToString() + " within " + seconds +
+                                    " s (" + last_problem + ")");
     }
     return first;
 }

@@ -1,8 +1,16 @@
 // `nonceforge probe URL`: connect, show what the pool negotiates and the first jobs decoded,
-// then exit. A pool operator's and a miner's first debugging tool.
+// then exit. A pool operator's and a miner's first debugging tool. Output streams: the
+// negotiated session is printed once the pool has authorized us (or with the first job,
+// whichever comes first), each job as it arrives, and stdout is flushed after each, so a pool
+// that sends a job every 30 s shows the first at once even when stdout is a pipe.
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -23,11 +31,43 @@ struct ProbeArgs {
     std::string user = "nonceforge";
     std::string password = "x";
     int jobs = 2;
-    double timeout = 30;
+    std::string timeout = "30"; // seconds; parsed in Run so a bad value exits 2 with one line
     stratum::TlsOptions tls;
     bool no_version_rolling = false;
     std::optional<double> suggest;
 };
+
+// The poll of the client's status that notices authorization; a human cannot tell 50 ms.
+constexpr auto NEGOTIATION_POLL = std::chrono::milliseconds(50);
+// Beyond this a typo is more likely than a wish to wait (and the deadline stays in range).
+constexpr double MAX_TIMEOUT_SECONDS = 1e6;
+
+std::optional<double> ParseTimeout(const std::string& text) {
+    double v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+        !std::isfinite(v) || v <= 0 || v > MAX_TIMEOUT_SECONDS) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+void PrintNegotiated(const stratum::PoolStatus& st, const std::string& user) {
+    std::printf("connected to %s\n", st.url.c_str());
+    std::printf("  user              %s (%s)\n", user.c_str(),
+                st.state == stratum::SessionState::Ready ? "authorized"
+                                                         : "job before the authorize reply");
+    std::printf("  version rolling   %s\n",
+                st.version_mask ? ("granted, mask " + core::FormatHexU32BE(st.version_mask)).c_str()
+                                : "not granted");
+    if (st.difficulty > 0) {
+        std::printf("  share difficulty  %.6g\n", st.difficulty);
+    } else {
+        std::printf(
+            "  share difficulty  not set yet (the pool's default until mining.set_difficulty)\n");
+    }
+    std::fflush(stdout);
+}
 
 void PrintJob(const core::Job& job, int n) {
     std::vector<uint8_t> en2(job.extranonce2_size, 0);
@@ -51,9 +91,18 @@ void PrintJob(const core::Job& job, int n) {
                 core::HexEncode(job.extranonce1).c_str(), job.extranonce2_size);
     std::printf("  share difficulty  %.6g, target %s\n", job.share_difficulty,
                 job.share_target.ToHex().c_str());
+    std::fflush(stdout);
 }
 
 int Run(const ProbeArgs& a) {
+    const std::optional<double> timeout = ParseTimeout(a.timeout);
+    if (!timeout) {
+        std::fprintf(stderr,
+                     "nonceforge probe: --timeout '%s': must be a finite number of seconds "
+                     "greater than 0 and at most %.0f\n",
+                     a.timeout.c_str(), MAX_TIMEOUT_SECONDS);
+        return 2;
+    }
     auto url = stratum::ParsePoolUrl(a.url);
     if (!url) {
         std::fprintf(stderr, "nonceforge: %s\n", url.error().c_str());
@@ -74,16 +123,17 @@ int Run(const ProbeArgs& a) {
     boost::asio::io_context ioc;
     int seen = 0;
     bool ok = false;
+    bool negotiated_shown = false;
     std::unique_ptr<stratum::StratumClient> client;
+    auto show_negotiated = [&] {
+        if (!negotiated_shown) {
+            negotiated_shown = true;
+            PrintNegotiated(client->Status(), pool.session.user);
+        }
+    };
     stratum::StratumClient::Handlers h;
     h.on_job = [&](std::shared_ptr<const core::Job> job) {
-        if (seen == 0) {
-            const auto st = client->Status();
-            std::printf("connected to %s\n  version rolling   %s\n", st.url.c_str(),
-                        st.version_mask
-                            ? ("granted, mask " + core::FormatHexU32BE(st.version_mask)).c_str()
-                            : "not granted");
-        }
+        show_negotiated();
         PrintJob(*job, ++seen);
         if (seen >= a.jobs) {
             ok = true;
@@ -97,15 +147,34 @@ int Run(const ProbeArgs& a) {
         }
     };
     client = std::make_unique<stratum::StratumClient>(ioc.get_executor(), cc, h);
-    boost::asio::steady_timer deadline(ioc, std::chrono::milliseconds(int64_t(a.timeout * 1000)));
+    boost::asio::steady_timer deadline(ioc, std::chrono::milliseconds(int64_t(*timeout * 1000)));
     deadline.async_wait([&](const boost::system::error_code& ec) {
         if (!ec) {
-            std::fprintf(stderr, "nonceforge: probe timed out after %.0f s (%d job(s) seen)\n",
-                         a.timeout, seen);
+            std::fprintf(stderr, "nonceforge: probe timed out after %g s (%d job(s) seen)\n",
+                         *timeout, seen);
             client->Stop();
         }
     });
-    boost::asio::co_spawn(ioc, client->Run(), [&](std::exception_ptr) { deadline.cancel(); });
+    // The client has no callback for "authorized"; its status says so within one poll.
+    boost::asio::steady_timer poll(ioc);
+    std::function<void()> watch_negotiation = [&] {
+        poll.expires_after(NEGOTIATION_POLL);
+        poll.async_wait([&](const boost::system::error_code& ec) {
+            if (ec || negotiated_shown) {
+                return;
+            }
+            if (client->Status().state == stratum::SessionState::Ready) {
+                show_negotiated();
+                return;
+            }
+            watch_negotiation();
+        });
+    };
+    watch_negotiation();
+    boost::asio::co_spawn(ioc, client->Run(), [&](std::exception_ptr) {
+        deadline.cancel();
+        poll.cancel();
+    });
     ioc.run();
     return ok ? 0 : 1;
 }
@@ -123,7 +192,7 @@ Command AddProbeCommand(CLI::App& root) {
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
     cmd->add_option("--timeout", a->timeout, "Give up after this many seconds")
-        ->check(CLI::PositiveNumber)
+        ->type_name("S")
         ->capture_default_str();
     cmd->add_option("--suggest-difficulty", a->suggest, "Ask for this share difficulty")
         ->check(CLI::PositiveNumber);

@@ -164,7 +164,46 @@ PeriodMoney Period(double revenue_per_day, double power_cost_per_day, int days) 
     return p;
 }
 
+// Mainnet's difficulty at a few heights (block 100,000: 14,484; 200,000: 2.86 M; 300,000:
+// 8.00 G; 400,000: 163 G; 500,000: 1.87 T; 600,000: 13.7 T; 800,000: 53.9 T; 900,000: about
+// 120 T) and a floor at least ten times lower: the difficulty has never fallen that far
+// afterwards (its largest fall, in July 2021, was 28 %).
+struct DifficultyFloor {
+    uint64_t height;
+    double difficulty;
+};
+constexpr DifficultyFloor MAINNET_FLOORS[] = {
+    {100'000, 1e3},  {200'000, 1e5},  {300'000, 1e8},  {400'000, 1e10},
+    {500'000, 1e11}, {600'000, 1e12}, {800'000, 5e12}, {900'000, 1e13},
+};
+
 } // namespace
+
+std::optional<std::string> NotMainnetReason(double difficulty, uint64_t height) {
+    char buf[256];
+    if (difficulty < MAINNET_MIN_DIFFICULTY) {
+        std::snprintf(buf, sizeof buf,
+                      "network difficulty %.6g is below mainnet's minimum of 1 (a regtest, "
+                      "testnet or signet target)",
+                      difficulty);
+        return std::string(buf);
+    }
+    const DifficultyFloor* floor = nullptr;
+    for (const DifficultyFloor& f : MAINNET_FLOORS) {
+        if (height >= f.height) {
+            floor = &f;
+        }
+    }
+    if (floor != nullptr && difficulty < floor->difficulty) {
+        std::snprintf(buf, sizeof buf,
+                      "network difficulty %.6g is far below mainnet's at height %llu (never "
+                      "under %.3g since block %llu)",
+                      difficulty, (unsigned long long)height, floor->difficulty,
+                      (unsigned long long)floor->height);
+        return std::string(buf);
+    }
+    return std::nullopt;
+}
 
 int64_t SubsidySumSats(uint64_t first_height, uint64_t count) {
     int64_t sum = 0;
@@ -382,6 +421,12 @@ core::Expected<ProfitReport, InputError> EstimateProfit(const ProfitInputs& give
         // Revenue and energy both scale with uptime, so uptime cancels out here.
         r.breakeven_electricity_price = double(revenue / kwh);
     }
+    if (power_cost <= 0) {
+        r.breakeven_btc_price = 0.0; // no cost to cover: any price pays
+    } else if (btc_per_day > 0) {
+        r.breakeven_btc_price = double(power_cost / btc_per_day);
+    }
+    r.network_warning = NotMainnetReason(in.network_difficulty, in.height);
 
     const uint64_t horizon_blocks = BLOCKS_PER_MONTH * uint64_t(*in.horizon_months);
     const Resolved resolved{in, r.fees_per_block_sats, double(factor), double(kwh),

@@ -45,6 +45,17 @@ constexpr int64_t BlockSubsidySats(uint64_t height) {
     return INITIAL_SUBSIDY_SATS >> halvings;
 }
 
+// Mainnet's proof-of-work limit is the difficulty-1 target (0x1d00ffff): no mainnet block has a
+// lower difficulty. Regtest (0x207fffff), signet and testnet's 20-minute rule go below it.
+inline constexpr double MAINNET_MIN_DIFFICULTY = 1;
+
+// Why a network difficulty at a height cannot be Bitcoin mainnet's, or nullopt when it can be:
+// below MAINNET_MIN_DIFFICULTY, or far below mainnet's difficulty at that height (under a
+// floor that mainnet has not come within a factor of ten of since that height). A pool's job
+// that fails this is a test network or a test pool, and money figures from it mean nothing.
+// ("network difficulty 1 is far below mainnet's at height 900,000 (never under 1e+13 since)")
+std::optional<std::string> NotMainnetReason(double difficulty, uint64_t height);
+
 // Sum of the subsidies of blocks first_height .. first_height + count - 1, in satoshis.
 // Exact for count below 1.8e9 (the sum stays under 2^63).
 int64_t SubsidySumSats(uint64_t first_height, uint64_t count);
@@ -168,6 +179,12 @@ struct ProfitReport {
     double hashprice_sats_per_th_day = 0;
     std::optional<double> joules_per_th;               // none at zero hashrate
     std::optional<double> breakeven_electricity_price; // per kWh; none without power draw
+    // The BTC price at which profit per day is zero: power cost/day / BTC/day (today's
+    // difficulty, reward, fees, pool fee, stale rate and uptime). 0 without power cost; none
+    // when nothing is mined (zero hashrate or zero reward).
+    std::optional<double> breakeven_btc_price;
+    // NotMainnetReason(difficulty, height), when the inputs cannot be mainnet's.
+    std::optional<std::string> network_warning;
 
     Scenario projection; // with the given difficulty growth and price change
     Scenario flat;       // difficulty and price held at today's values (halvings still apply)

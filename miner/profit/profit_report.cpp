@@ -223,6 +223,8 @@ json ProfitReport::ToJson() const {
     j["hashprice_sats_per_th_day"] = Num(hashprice_sats_per_th_day);
     j["joules_per_th"] = Opt(joules_per_th);
     j["breakeven_electricity_price"] = Opt(breakeven_electricity_price);
+    j["breakeven_btc_price"] = Opt(breakeven_btc_price);
+    j["network_warning"] = network_warning ? json(*network_warning) : json(nullptr);
     j["halvings_in_horizon"] = halvings_in_horizon;
     j["payback_status"] = std::string(ToString(payback_status));
     j["payback_month"] = Opt(projection.payback_month);
@@ -292,6 +294,9 @@ std::string ProfitReport::ToTable() const {
     Line(out, "break-even electricity",
          breakeven_electricity_price ? Fixed(*breakeven_electricity_price, 4) + " USD/kWh"
                                      : "any price (no power drawn)");
+    Line(out, "break-even BTC price",
+         breakeven_btc_price ? Usd(*breakeven_btc_price) + "/BTC"
+                             : "none (nothing is mined: zero hashrate or reward)");
 
     out << "\nProjection: " << projection.label << " (30-day months, 144 blocks a day)\n";
     MonthTable(out, projection, scenarios_differ ? &flat : nullptr);

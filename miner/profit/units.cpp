@@ -65,14 +65,27 @@ std::optional<double> SiFactor(char prefix) {
     }
 }
 
-// Shared by ParseSiNumber and ParseHashrate; `allow_hash_unit` accepts a trailing H/s.
-core::Expected<double, NumberError> ParseScaled(std::string_view text, bool allow_hash_unit) {
+enum class Unit { None, Hash, Watt };
+
+bool IsUnit(std::string_view s, Unit unit) {
+    switch (unit) {
+    case Unit::None:
+        return false;
+    case Unit::Hash:
+        return s == "H/s" || s == "h/s" || s == "H" || s == "h";
+    case Unit::Watt:
+        return s == "W" || s == "w";
+    }
+    return false;
+}
+
+// Shared by ParseSiNumber, ParseHashrate and ParsePower: a number, an optional SI prefix, and
+// optionally `unit` after it. Non-finite values are reported before the sign, so "-inf" is
+// NotFinite rather than Negative.
+core::Expected<double, NumberError> ParseScaled(std::string_view text, Unit unit) {
     std::string_view s = Trim(text);
     if (s.empty()) {
         return core::MakeUnexpected(NumberError::Empty);
-    }
-    if (s.front() == '-') {
-        return core::MakeUnexpected(NumberError::Negative);
     }
     const Leading lead = ParseLeading(s);
     if (lead.out_of_range) {
@@ -84,6 +97,9 @@ core::Expected<double, NumberError> ParseScaled(std::string_view text, bool allo
     if (!std::isfinite(lead.value)) { // from_chars accepts "nan" and "inf"
         return core::MakeUnexpected(NumberError::NotFinite);
     }
+    if (s.front() == '-') {
+        return core::MakeUnexpected(NumberError::Negative);
+    }
     std::string_view rest = Trim(lead.rest);
     double factor = 1;
     if (!rest.empty()) {
@@ -92,10 +108,8 @@ core::Expected<double, NumberError> ParseScaled(std::string_view text, bool allo
             rest = Trim(rest.substr(1));
         }
     }
-    if (allow_hash_unit && !rest.empty()) {
-        if (rest == "H/s" || rest == "h/s" || rest == "H" || rest == "h") {
-            rest = {};
-        }
+    if (IsUnit(rest, unit)) {
+        rest = {};
     }
     if (!rest.empty()) {
         const char c = rest.front();
@@ -120,21 +134,35 @@ std::string ToString(NumberError e) {
     case NumberError::Negative:
         return "must not be negative";
     case NumberError::NotFinite:
-        return "not a finite number";
+        return "must be a finite number";
     case NumberError::BadSuffix:
-        return "unknown unit (use k, M, G, T, P or E, optionally followed by H/s)";
+        return "unknown unit (use k, M, G, T, P or E)";
     }
     return "bad number";
 }
 
 std::optional<double> ParseDecimal(std::string_view text) {
-    const std::string_view s = Trim(text);
-    if (s.empty()) {
+    auto v = ParseFiniteDecimal(text);
+    if (!v) {
         return std::nullopt;
     }
+    return *v;
+}
+
+core::Expected<double, NumberError> ParseFiniteDecimal(std::string_view text) {
+    const std::string_view s = Trim(text);
+    if (s.empty()) {
+        return core::MakeUnexpected(NumberError::Empty);
+    }
     const Leading lead = ParseLeading(s);
-    if (!lead.ok || !lead.rest.empty() || !std::isfinite(lead.value)) {
-        return std::nullopt;
+    if (lead.out_of_range) {
+        return core::MakeUnexpected(NumberError::NotFinite);
+    }
+    if (!lead.ok || !lead.rest.empty()) {
+        return core::MakeUnexpected(NumberError::NotANumber);
+    }
+    if (!std::isfinite(lead.value)) {
+        return core::MakeUnexpected(NumberError::NotFinite);
     }
     return lead.value;
 }
@@ -150,11 +178,15 @@ std::optional<uint64_t> ParseUnsigned(std::string_view text) {
 }
 
 core::Expected<double, NumberError> ParseSiNumber(std::string_view text) {
-    return ParseScaled(text, false);
+    return ParseScaled(text, Unit::None);
 }
 
 core::Expected<double, NumberError> ParseHashrate(std::string_view text) {
-    return ParseScaled(text, true);
+    return ParseScaled(text, Unit::Hash);
+}
+
+core::Expected<double, NumberError> ParsePower(std::string_view text) {
+    return ParseScaled(text, Unit::Watt);
 }
 
 } // namespace nonceforge::miner::profit

@@ -119,6 +119,58 @@ TEST(ProfitFormula, HashpriceEfficiencyBreakEven) {
     EXPECT_TRUE(Near(*r.breakeven_electricity_price, 0.086403801105916500));
 }
 
+TEST(ProfitFormula, BreakEvenBtcPriceIsPowerCostOverBtcMined) {
+    const ProfitReport r = Estimate(WorkedExample());
+    // 68.4 kWh * 0.05 USD = 3.42 USD a day, over 0.000059100199956446886 BTC a day
+    // = 57,867.824517012... USD/BTC (pool fee, stale and uptime are in the BTC mined).
+    ASSERT_TRUE(r.breakeven_btc_price);
+    EXPECT_TRUE(Near(*r.breakeven_btc_price, 57867.82451701219, 1e-11));
+    // At exactly that price the day's profit is zero.
+    ProfitInputs at = WorkedExample();
+    at.btc_price = *r.breakeven_btc_price;
+    EXPECT_NEAR(Estimate(at).per_day.profit, 0, 1e-9);
+}
+
+TEST(ProfitFormula, BreakEvenBtcPriceWithoutPowerCostOrWithoutMining) {
+    ProfitInputs free_power = WorkedExample();
+    free_power.electricity_price_per_kwh = 0;
+    const ProfitReport r = Estimate(free_power);
+    ASSERT_TRUE(r.breakeven_btc_price);
+    EXPECT_EQ(*r.breakeven_btc_price, 0); // nothing to cover
+    ProfitInputs idle = WorkedExample();
+    idle.hashrate_hps = 0;
+    EXPECT_FALSE(Estimate(idle).breakeven_btc_price); // no price covers a cost with no BTC
+    EXPECT_FALSE(Estimate(idle).ToJson().at("breakeven_btc_price").is_number());
+}
+
+// ---- mainnet or not ----
+
+TEST(ProfitNetwork, DifficultyBelowOneIsNeverMainnet) {
+    // Regtest's 0x207fffff is difficulty 4.66e-10; mainnet's limit 0x1d00ffff is exactly 1.
+    const auto regtest = NotMainnetReason(4.656542373906925e-10, 100);
+    ASSERT_TRUE(regtest);
+    EXPECT_NE(regtest->find("below mainnet's minimum of 1"), std::string::npos) << *regtest;
+    EXPECT_TRUE(NotMainnetReason(0.999, 0));
+    EXPECT_FALSE(NotMainnetReason(1, 0)); // the genesis block's difficulty
+    EXPECT_FALSE(NotMainnetReason(1, 99'999));
+}
+
+TEST(ProfitNetwork, DifficultyFarBelowMainnetsAtThatHeight) {
+    // The embedded test pool: difficulty 1 at height 900,000.
+    const auto pool = NotMainnetReason(1, 900'000);
+    ASSERT_TRUE(pool);
+    EXPECT_NE(pool->find("far below mainnet's at height 900000"), std::string::npos) << *pool;
+    EXPECT_TRUE(NotMainnetReason(9.9e12, 950'000));
+    EXPECT_FALSE(NotMainnetReason(126e12, 950'000)); // mainnet's in 2025
+    EXPECT_FALSE(NotMainnetReason(14'484, 100'000)); // block 100,000's own difficulty
+    EXPECT_TRUE(NotMainnetReason(999, 100'000));
+    EXPECT_FALSE(NotMainnetReason(100e12, 1'045'000)); // the worked example
+    EXPECT_FALSE(Estimate(WorkedExample()).network_warning);
+    ProfitInputs test_pool = WorkedExample();
+    test_pool.network_difficulty = 1;
+    EXPECT_TRUE(Estimate(test_pool).network_warning);
+}
+
 TEST(ProfitFormula, DefaultsAreFilledInAndReported) {
     const ProfitReport r = Estimate(RequiredOnly());
     const std::vector<std::pair<Input, double>> expected = {

@@ -186,6 +186,8 @@ TEST(ProfitJson, HasTheKeysTheIssueNames) {
                             "hashprice_sats_per_th_day",
                             "joules_per_th",
                             "breakeven_electricity_price",
+                            "breakeven_btc_price",
+                            "network_warning",
                             "expected_days_to_block",
                             "block_probability_day",
                             "block_probability_month",
@@ -203,7 +205,9 @@ TEST(ProfitJson, HasTheKeysTheIssueNames) {
     EXPECT_TRUE(Near(j["btc_per_day"].get<double>(), 5910.0199956446886e-8));
     EXPECT_TRUE(Near(j["profit_per_day"].get<double>(), 2.4900199956446886, 1e-11));
     EXPECT_EQ(j["block_subsidy_sats"].get<int64_t>(), 312'500'000);
-    EXPECT_TRUE(j["payback_month"].is_null()); // never within 12 months
+    EXPECT_TRUE(Near(j["breakeven_btc_price"].get<double>(), 57867.82451701219, 1e-11));
+    EXPECT_TRUE(j["network_warning"].is_null()); // difficulty 100 T at 1,045,000 may be mainnet
+    EXPECT_TRUE(j["payback_month"].is_null());   // never within 12 months
     EXPECT_EQ(j["payback_status"], "never");
     ASSERT_TRUE(j["monthly"].is_array());
     ASSERT_EQ(j["monthly"].size(), 12u);

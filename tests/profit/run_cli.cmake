@@ -1,18 +1,24 @@
 # Runs the built `nonceforge` with ARGS and checks its exit status and output; used by the
-# ProfitCli.* tests. Arguments (all -D):
+# ProfitCli.* and ProbeCli.* tests. Arguments (all -D):
 #   NONCEFORGE  path of the binary
 #   ARGS        its arguments, separated by '@' (CTest would split a ';' list itself)
 #   EXPECT      regular expressions the output must match, separated by '@'
 #   STREAM      stdout (default) or stderr: where EXPECT looks
-#   FAIL        ON: the exit status must be non-zero and stderr exactly one line
+#   FAIL        ON: the exit status must be STATUS and stderr exactly one line
+#   STATUS      the exit status FAIL expects: 2 (default) for a usage or input error, 1 for a
+#               failure at run time (a pool that cannot be reached)
+#   NOT_EXPECT  regular expressions that neither stdout nor stderr may match, separated by '@'
 #   SVG         a file that must exist afterwards, end with </svg> and, when XMLLINT is set,
 #               pass `xmllint --noout`
 string(REPLACE "@" ";" args "${ARGS}")
 execute_process(COMMAND "${NONCEFORGE}" ${args}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(FAIL)
-  if(rc EQUAL 0)
-    message(FATAL_ERROR "expected a non-zero exit, got 0\nstdout:\n${out}\nstderr:\n${err}")
+  if(NOT STATUS)
+    set(STATUS 2)
+  endif()
+  if(NOT rc STREQUAL "${STATUS}")
+    message(FATAL_ERROR "expected exit status ${STATUS}, got ${rc}\nstdout:\n${out}\nstderr:\n${err}")
   endif()
   string(REGEX MATCHALL "\n" newlines "${err}")
   list(LENGTH newlines lines)
@@ -31,6 +37,12 @@ string(REPLACE "@" ";" expects "${EXPECT}")
 foreach(e IN LISTS expects)
   if(NOT text MATCHES "${e}")
     message(FATAL_ERROR "output does not match '${e}':\n${text}\nstderr:\n${err}")
+  endif()
+endforeach()
+string(REPLACE "@" ";" refused "${NOT_EXPECT}")
+foreach(e IN LISTS refused)
+  if(out MATCHES "${e}" OR err MATCHES "${e}")
+    message(FATAL_ERROR "output matches '${e}', which it must not:\n${out}\nstderr:\n${err}")
   endif()
 endforeach()
 if(SVG)

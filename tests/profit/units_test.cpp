@@ -76,6 +76,35 @@ TEST(HashrateParse, RejectsNegativesNanAndInfinity) {
     EXPECT_EQ(HashrateError("infinity H/s"), NumberError::NotFinite);
     EXPECT_EQ(HashrateError("1e400"), NumberError::NotFinite);
     EXPECT_EQ(HashrateError("1e300E"), NumberError::NotFinite); // finite number, infinite product
+    EXPECT_EQ(HashrateError("-inf"), NumberError::NotFinite);   // not finite before negative
+    EXPECT_EQ(HashrateError("-nan"), NumberError::NotFinite);
+    EXPECT_EQ(HashrateError("1e999"), NumberError::NotFinite);
+    EXPECT_EQ(HashrateError("-1e999"), NumberError::NotFinite);
+}
+
+TEST(PowerParse, WattsWithOrWithoutPrefixAndUnit) {
+    for (const char* text : {"3kW", "3 kW", "3000W", "3000", "3k", "3000 W", "3kw", "0.003MW"}) {
+        auto v = ParsePower(text);
+        ASSERT_TRUE(v) << text << ": " << ToString(v.error());
+        EXPECT_DOUBLE_EQ(*v, 3000) << text;
+    }
+    EXPECT_DOUBLE_EQ(*ParsePower("1.5GW"), 1.5e9);
+    EXPECT_EQ(ParsePower("3kWh").error(), NumberError::BadSuffix);
+    EXPECT_EQ(ParsePower("3 TH/s").error(), NumberError::BadSuffix);
+    EXPECT_EQ(ParsePower("-5").error(), NumberError::Negative);
+    EXPECT_EQ(ParsePower("nan").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParsePower("-inf W").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParsePower("1e999").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParsePower("W").error(), NumberError::NotANumber);
+}
+
+TEST(PriceParse, SiPrefixesOnPrices) {
+    EXPECT_DOUBLE_EQ(*ParseSiNumber("95k"), 95e3);
+    EXPECT_DOUBLE_EQ(*ParseSiNumber("1.2M"), 1.2e6);
+    EXPECT_DOUBLE_EQ(*ParseSiNumber("0.05"), 0.05);
+    EXPECT_EQ(ParseSiNumber("95 USD").error(), NumberError::BadSuffix);
+    EXPECT_EQ(ParseSiNumber("inf").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParseSiNumber("-inf").error(), NumberError::NotFinite);
 }
 
 TEST(HashrateParse, DifficultyTakesPrefixesButNotHashUnits) {
@@ -100,6 +129,12 @@ TEST(HashrateParse, DecimalsAndHeights) {
     EXPECT_FALSE(ParseDecimal("nan"));
     EXPECT_FALSE(ParseDecimal("inf"));
     EXPECT_FALSE(ParseDecimal(""));
+    EXPECT_EQ(ParseFiniteDecimal("-2.5").value_or(0), -2.5);
+    EXPECT_EQ(ParseFiniteDecimal("nan").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParseFiniteDecimal("-inf").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParseFiniteDecimal("1e999").error(), NumberError::NotFinite);
+    EXPECT_EQ(ParseFiniteDecimal("5%").error(), NumberError::NotANumber);
+    EXPECT_EQ(ParseFiniteDecimal(" ").error(), NumberError::Empty);
     EXPECT_EQ(ParseUnsigned("840000"), 840000u);
     EXPECT_EQ(ParseUnsigned("0"), 0u);
     EXPECT_FALSE(ParseUnsigned("-1"));
