@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "nonceforge/core/work.hpp"
+#include "nonceforge/core/expected.hpp"
 #include "nonceforge/stratum/pool_url.hpp"
 #include "nonceforge/stratum/reconnect_policy.hpp"
 #include "nonceforge/stratum/session.hpp"
@@ -31,6 +32,14 @@ struct TlsOptions {
     std::string fingerprint_sha256; // accept exactly this leaf certificate (hex, ':' allowed)
     bool insecure = false;          // no verification at all (warned about at every connect)
 };
+
+// Start-up check of the TLS options, before anything connects. `any_tls_url`: some pool URL
+// (primary or backup) uses TLS (stratum+ssl://, stratum+tls://, stratum+tcps://). Errors,
+// each naming the option: a fingerprint that is not 64 hex digits (':' and spaces allowed);
+// a --tls-ca file that cannot be read or holds no PEM certificate; --tls-insecure with
+// --tls-fingerprint or with --tls-ca (insecure would drop them); any TLS option when no pool
+// URL uses TLS. The value is always true.
+core::Expected<bool, std::string> ValidateTlsOptions(const TlsOptions& options, bool any_tls_url);
 
 // Every deadline of the transport, in one place. Request/response deadlines (subscribe,
 // authorize, submit) are SessionConfig::response_timeout.
