@@ -30,24 +30,11 @@ bool WordCharacter(char c) {
 // Credentials are never logged: a pool may quote our mining.authorize back in an error, and
 // pool text reaches log lines, verdict reasons (stats, API) and reconnect reasons. The lines
 // sent to the pool are left alone.
-void RedactSecret(std::vector<Action>& actions, const std::string& secret) {
+void RedactActions(std::vector<Action>& actions, const std::string& secret) {
     if (secret.empty()) {
         return;
     }
-    const bool anywhere = secret.size() >= MIN_ANYWHERE_SECRET;
-    auto redact = [&](std::string& text) {
-        for (auto at = text.find(secret); at != std::string::npos;) {
-            const std::size_t end = at + secret.size();
-            const bool whole_word = (at == 0 || !WordCharacter(text[at - 1])) &&
-                                    (end == text.size() || !WordCharacter(text[end]));
-            if (anywhere || whole_word) {
-                text.replace(at, secret.size(), "***");
-                at = text.find(secret, at + 3);
-            } else {
-                at = text.find(secret, at + 1);
-            }
-        }
-    };
+    auto redact = [&](std::string& text) { text = RedactSecret(std::move(text), secret); };
     for (Action& a : actions) {
         std::visit(
             [&](auto& act) {
@@ -65,6 +52,25 @@ void RedactSecret(std::vector<Action>& actions, const std::string& secret) {
 }
 
 } // namespace
+
+std::string RedactSecret(std::string text, const std::string& secret) {
+    if (secret.empty()) {
+        return text;
+    }
+    const bool anywhere = secret.size() >= MIN_ANYWHERE_SECRET;
+    for (auto at = text.find(secret); at != std::string::npos;) {
+        const std::size_t end = at + secret.size();
+        const bool whole_word = (at == 0 || !WordCharacter(text[at - 1])) &&
+                                (end == text.size() || !WordCharacter(text[end]));
+        if (anywhere || whole_word) {
+            text.replace(at, secret.size(), "***");
+            at = text.find(secret, at + 3);
+        } else {
+            at = text.find(secret, at + 1);
+        }
+    }
+    return text;
+}
 
 std::string_view ToString(SessionState state) {
     switch (state) {
@@ -92,6 +98,8 @@ std::string_view ToString(LogLevel level) {
         return "warn";
     case LogLevel::Error:
         return "error";
+    case LogLevel::Protocol:
+        return "protocol";
     }
     return "?";
 }
@@ -131,7 +139,7 @@ std::vector<Action> Session::Handle(const Event& event) {
             }
         },
         event);
-    RedactSecret(m_out, m_config.password);
+    RedactActions(m_out, m_config.password);
     return std::exchange(m_out, {});
 }
 

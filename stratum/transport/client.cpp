@@ -1,6 +1,7 @@
 #include "nonceforge/stratum/client.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -14,7 +15,9 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <nlohmann/json.hpp>
 
+#include "proxy_handshake.hpp"
 #include "tls.hpp"
 
 namespace nonceforge::stratum {
@@ -56,29 +59,56 @@ void TuneSocket(tcp::socket& socket, std::chrono::seconds idle) {
 }
 
 // Resolve and connect within the configured deadlines; the error text says which step failed.
-awaitable<std::optional<std::string>> ConnectTcp(tcp::socket& socket, const PoolUrl& url,
+// `what` names the peer in it: "stratum+tcp://host:port" or "proxy socks5://host:port".
+awaitable<std::optional<std::string>> ConnectTcp(tcp::socket& socket, const std::string& host,
+                                                 uint16_t port, const std::string& what,
                                                  const TransportTimeouts& t) {
     auto ex = co_await asio::this_coro::executor;
     tcp::resolver resolver(ex);
     asio::steady_timer timer(ex, t.resolve);
-    auto resolved =
-        co_await (resolver.async_resolve(url.host, std::to_string(url.port), AS_TUPLE) ||
-                  timer.async_wait(AS_TUPLE));
+    auto resolved = co_await (resolver.async_resolve(host, std::to_string(port), AS_TUPLE) ||
+                              timer.async_wait(AS_TUPLE));
     if (resolved.index() == 1) {
-        co_return "resolving " + url.host + " timed out";
+        co_return "resolving " + host + " (" + what + ") timed out";
     }
     auto [rec, endpoints] = std::get<0>(resolved);
     if (rec) {
-        co_return "cannot resolve " + url.host + ": " + rec.message();
+        co_return "cannot resolve " + host + " (" + what + "): " + rec.message();
     }
     timer.expires_after(t.connect);
     auto connected =
         co_await (asio::async_connect(socket, endpoints, AS_TUPLE) || timer.async_wait(AS_TUPLE));
     if (connected.index() == 1) {
-        co_return "connecting to " + url.ToString() + " timed out";
+        co_return "connecting to " + what + " timed out";
     }
     if (auto [cec, ep] = std::get<0>(connected); cec) {
-        co_return "cannot connect to " + url.ToString() + ": " + cec.message();
+        co_return "cannot connect to " + what + ": " + cec.message();
+    }
+    co_return std::nullopt;
+}
+
+// A TCP connection to the pool: direct, or a tunnel through the proxy. Without a proxy the
+// pool's host is resolved here; with one, only the proxy's host is, and the pool's name goes
+// to the proxy.
+awaitable<std::optional<std::string>> OpenTunnel(tcp::socket& socket, const PoolUrl& url,
+                                                 const std::optional<ProxyConfig>& proxy,
+                                                 const TransportTimeouts& t) {
+    if (!proxy) {
+        co_return co_await ConnectTcp(socket, url.host, url.port, url.ToString(), t);
+    }
+    const std::string name = "proxy " + proxy->ToString();
+    if (auto err = co_await ConnectTcp(socket, proxy->host, proxy->port, name, t)) {
+        co_return *err;
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor, t.proxy_handshake);
+    auto hs =
+        co_await (ProxyHandshake(socket, *proxy, url.host, url.port) || timer.async_wait(AS_TUPLE));
+    if (hs.index() == 1) {
+        co_return name + ": no tunnel to " + url.ToString() + " within " +
+            Seconds(t.proxy_handshake);
+    }
+    if (auto err = std::get<0>(hs)) {
+        co_return name + ": " + *err;
     }
     co_return std::nullopt;
 }
@@ -121,6 +151,32 @@ void StratumClient::Log(LogLevel level, const std::string& text) {
     if (m_handlers.on_log) {
         m_handlers.on_log(level, text);
     }
+}
+
+void StratumClient::Dump(std::string_view arrow, std::string_view line) {
+    if (!line.empty() && line.back() == '\n') {
+        line.remove_suffix(1);
+    }
+    if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    const std::string& secret = m_session ? m_session->Config().password : std::string();
+    std::string text(line);
+    // The password is a JSON string in mining.authorize: escaped there, so a plain search for
+    // it could miss it. Replace the field itself; the text search below catches any echo.
+    if (text.find("mining.authorize") != std::string::npos) {
+        // ordered_json: the dumped line keeps the key order of the wire.
+        auto json = nlohmann::ordered_json::parse(text, nullptr, false);
+        if (!json.is_discarded() && json.is_object() &&
+            json.value("method", "") == "mining.authorize") {
+            auto params = json.find("params");
+            if (params != json.end() && params->is_array() && params->size() >= 2) {
+                (*params)[1] = "***";
+                text = json.dump();
+            }
+        }
+    }
+    Log(LogLevel::Protocol, std::string(arrow) + RedactSecret(std::move(text), secret));
 }
 
 PoolStatus StratumClient::Status() const {
@@ -244,6 +300,7 @@ awaitable<void> StratumClient::Run() {
         Log(LogLevel::Error, "no pool configured");
         co_return;
     }
+    bool gave_up = false;
     while (!m_stopping) {
         PoolConfig target = m_config.pools[m_policy.CurrentPool()];
         if (m_redirect) {
@@ -278,11 +335,11 @@ awaitable<void> StratumClient::Run() {
         } else if (m_requested_delay) {
             // client.reconnect on a connection that never became healthy: a pool that sends it
             // on every connect would otherwise be hammered; back off, but wait at least as asked.
-            delay = std::max(*m_requested_delay, m_policy.OnFailure());
+            delay = std::max(*m_requested_delay,
+                             m_ready_at ? m_policy.OnDisconnect(std::chrono::milliseconds(0))
+                                        : m_policy.OnFailure());
         } else if (m_give_up) {
-            for (unsigned i = 0; i < m_config.reconnect.failover_after; ++i) {
-                delay = m_policy.OnFailure();
-            }
+            delay = m_policy.OnRejectedByPool();
         } else if (m_ready_at) {
             delay = m_policy.OnDisconnect(std::chrono::duration_cast<std::chrono::milliseconds>(
                 SteadyClock::now() - *m_ready_at));
@@ -290,6 +347,19 @@ awaitable<void> StratumClient::Run() {
             delay = m_policy.OnFailure();
         }
         UpdateStatus();
+        if (m_policy.GaveUp()) {
+            const std::string text =
+                "giving up after " + std::to_string(m_policy.FailedAttemptsInARow()) +
+                " failed connection attempts in a row (retries: " +
+                std::to_string(m_config.reconnect.max_retries) + "); last: " + reason;
+            Log(LogLevel::Error, text);
+            std::lock_guard lock(m_status_mutex);
+            m_status.last_error = text;
+            m_status.gave_up = true;
+            gave_up = true;
+            m_stopping = true; // a share submitted from now on is lost at once, not held
+            break;
+        }
         const auto& next = m_config.pools[m_policy.CurrentPool()].url;
         Log(LogLevel::Warn,
             "disconnected (" + reason + "); " +
@@ -299,7 +369,8 @@ awaitable<void> StratumClient::Run() {
         co_await m_sleep.async_wait(AS_TUPLE);
     }
     while (!m_held.empty()) {
-        action::ShareVerdict v{std::move(m_held.front()), VerdictKind::Lost, "client stopped"};
+        action::ShareVerdict v{std::move(m_held.front()), VerdictKind::Lost,
+                               gave_up ? "gave up on the pools" : "client stopped"};
         m_held.pop_front();
         if (m_handlers.on_verdict) {
             m_handlers.on_verdict(v);
@@ -311,7 +382,8 @@ awaitable<void> StratumClient::Run() {
 awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
     auto ex = co_await asio::this_coro::executor;
     tcp::socket socket(ex);
-    auto connected = co_await (ConnectTcp(socket, pool.url, m_config.timeouts) || WaitStop());
+    auto connected =
+        co_await (OpenTunnel(socket, pool.url, m_config.proxy, m_config.timeouts) || WaitStop());
     if (connected.index() == 1 || m_stopping) {
         co_return "client stopped";
     }
@@ -325,8 +397,9 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
         m_status.connected_since = SteadyClock::now();
     }
     Connection conn(ex);
+    const std::string via = m_config.proxy ? " via proxy " + m_config.proxy->ToString() : "";
     if (!pool.url.tls) {
-        Log(LogLevel::Info, "connected to " + pool.url.ToString());
+        Log(LogLevel::Info, "connected to " + pool.url.ToString() + via);
         co_return co_await Serve(socket, conn);
     }
     auto ctx = MakeTlsContext(m_config.tls, pool.url.host);
@@ -338,7 +411,8 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
                                 " (--tls-insecure): the connection can be intercepted");
     }
     asio::ssl::stream<tcp::socket> tls(std::move(socket), **ctx);
-    if (auto err = PrepareTlsStream(tls, m_config.tls, pool.url.host)) {
+    std::string presented; // the fingerprint of the certificate the pool showed, if refused
+    if (auto err = PrepareTlsStream(tls, m_config.tls, pool.url.host, &presented)) {
         co_return *err;
     }
     asio::steady_timer timer(ex, m_config.timeouts.tls_handshake);
@@ -348,9 +422,10 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
         co_return "TLS handshake with " + pool.url.ToString() + " timed out";
     }
     if (auto [ec] = std::get<0>(hs); ec) {
-        co_return "TLS handshake with " + pool.url.ToString() + " failed: " + TlsErrorText(ec);
+        co_return "TLS handshake with " + pool.url.ToString() +
+            " failed: " + TlsErrorText(ec, presented);
     }
-    Log(LogLevel::Info, "connected to " + pool.url.ToString() + " (TLS)");
+    Log(LogLevel::Info, "connected to " + pool.url.ToString() + " (TLS)" + via);
     // No close_notify on the way out: a pool connection carries no data that a truncation
     // attack could cut short, and a stalled peer must not hold the shutdown.
     co_return co_await Serve(tls, conn);
@@ -398,6 +473,9 @@ awaitable<void> StratumClient::ReadLoop(Stream& stream, Connection& conn) {
         std::string line = buf.substr(0, n);
         buf.erase(0, n);
         conn.last_line = SteadyClock::now();
+        if (m_config.protocol_dump) {
+            Dump("pool< ", line);
+        }
         Perform(m_session->Handle(event::LineReceived{std::move(line), conn.last_line}));
         if (conn.end_reason) {
             co_return;
@@ -412,6 +490,9 @@ awaitable<void> StratumClient::WriteLoop(Stream& stream, Connection& conn) {
         while (!conn.out.empty() && !conn.end_reason) {
             const std::string line = std::move(conn.out.front());
             conn.out.pop_front();
+            if (m_config.protocol_dump) {
+                Dump("pool> ", line);
+            }
             deadline.expires_after(m_config.timeouts.write);
             auto r = co_await (asio::async_write(stream, asio::buffer(line), AS_TUPLE) ||
                                deadline.async_wait(AS_TUPLE));
@@ -482,7 +563,7 @@ awaitable<void> StratumClient::ProbePrimary(Connection& conn) {
             co_return;
         }
         tcp::socket probe(ex);
-        const bool ok = !(co_await ConnectTcp(probe, primary, m_config.timeouts));
+        const bool ok = !(co_await OpenTunnel(probe, primary, m_config.proxy, m_config.timeouts));
         boost::system::error_code ignored;
         probe.close(ignored);
         Log(LogLevel::Debug,

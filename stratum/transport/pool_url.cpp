@@ -16,9 +16,11 @@ bool ValidHostChar(char c) {
            c == '.' || c == '_';
 }
 
+} // namespace
+
 // The URL as typed, for error messages, with the password of user:password@ replaced by ***:
 // an error line must not leak the credential into a log.
-std::string Redacted(std::string_view text) {
+std::string RedactUrlPassword(std::string_view text) {
     const auto scheme_end = text.find("://");
     const std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
     const auto at = text.rfind('@'); // the last one: a password may hold '@' or '/'
@@ -31,8 +33,6 @@ std::string Redacted(std::string_view text) {
     }
     return std::string(text.substr(0, start + colon + 1)) + "***" + std::string(text.substr(at));
 }
-
-} // namespace
 
 std::string PoolUrl::ToString() const {
     const bool v6 = host.find(':') != std::string::npos;
@@ -47,7 +47,7 @@ core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text) {
     PoolUrl url;
     const auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos) {
-        return MakeUnexpected("pool URL '" + Redacted(text) +
+        return MakeUnexpected("pool URL '" + RedactUrlPassword(text) +
                               "' has no scheme: use stratum+tcp://host:port or "
                               "stratum+ssl://host:port");
     }
@@ -63,7 +63,8 @@ core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text) {
     std::string_view rest = text.substr(scheme_end + 3);
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
         if (rest.substr(slash).find_first_not_of('/') != std::string_view::npos) {
-            return MakeUnexpected("pool URL must not have a path: '" + Redacted(text) + "'");
+            return MakeUnexpected("pool URL must not have a path: '" + RedactUrlPassword(text) +
+                                  "'");
         }
         rest = rest.substr(0, slash);
     }
@@ -92,7 +93,7 @@ core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text) {
     } else {
         const auto colon = rest.rfind(':');
         if (colon == std::string_view::npos) {
-            return MakeUnexpected("pool URL '" + Redacted(text) + "' has no port");
+            return MakeUnexpected("pool URL '" + RedactUrlPassword(text) + "' has no port");
         }
         host = rest.substr(0, colon);
         port = rest.substr(colon + 1);

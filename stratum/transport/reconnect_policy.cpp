@@ -11,6 +11,9 @@ ReconnectPolicy::ReconnectPolicy(ReconnectConfig config, std::size_t pool_count,
     , m_rng(seed) {}
 
 std::chrono::milliseconds ReconnectPolicy::NextDelay() {
+    if (m_config.retry_pause) {
+        return *m_config.retry_pause;
+    }
     const double base = double(m_config.initial_backoff.count()) *
                         std::pow(m_config.multiplier, double(std::min(m_backoff_steps, 30u)));
     const double capped = std::min(base, double(m_config.max_backoff.count()));
@@ -20,6 +23,20 @@ std::chrono::milliseconds ReconnectPolicy::NextDelay() {
 }
 
 std::chrono::milliseconds ReconnectPolicy::OnFailure() {
+    ++m_failed_attempts;
+    return Backoff();
+}
+
+std::chrono::milliseconds ReconnectPolicy::OnRejectedByPool() {
+    ++m_failed_attempts;
+    std::chrono::milliseconds delay{0};
+    for (unsigned i = 0; i < std::max(m_config.failover_after, 1u); ++i) {
+        delay = Backoff();
+    }
+    return delay;
+}
+
+std::chrono::milliseconds ReconnectPolicy::Backoff() {
     ++m_failures;
     if (m_failures >= m_config.failover_after && m_pool_count > 1) {
         m_current = (m_current + 1) % m_pool_count;
@@ -27,22 +44,27 @@ std::chrono::milliseconds ReconnectPolicy::OnFailure() {
         m_primary_probes_ok = 0;
         ++m_failovers;
         // Moving to another pool is not this pool's fault: try it soon.
+        if (m_config.retry_pause) {
+            return *m_config.retry_pause;
+        }
         return std::min(m_config.initial_backoff, NextDelay());
     }
     return NextDelay();
 }
 
 std::chrono::milliseconds ReconnectPolicy::OnDisconnect(std::chrono::milliseconds up_for) {
+    m_failed_attempts = 0; // the attempt itself succeeded
     if (up_for >= m_config.healthy_after) {
         m_failures = 0;
         m_backoff_steps = 0;
         return NextDelay();
     }
-    return OnFailure();
+    return Backoff();
 }
 
 std::chrono::milliseconds ReconnectPolicy::OnRequestedReconnect(std::chrono::milliseconds wait) {
     m_failures = 0;
+    m_failed_attempts = 0;
     return wait;
 }
 

@@ -115,3 +115,72 @@ TEST(ReconnectPolicy, RequestedReconnectUsesThePoolsDelay) {
     ReconnectPolicy p(ReconnectConfig{}, 1);
     EXPECT_EQ(p.OnRequestedReconnect(5000ms).count(), 5000);
 }
+
+TEST(ReconnectPolicy, NegativeMaxRetriesNeverGivesUp) {
+    ReconnectPolicy p(ReconnectConfig{}, 2);
+    for (int i = 0; i < 1000; ++i) {
+        p.OnFailure();
+    }
+    EXPECT_FALSE(p.GaveUp());
+    EXPECT_EQ(p.FailedAttemptsInARow(), 1000u);
+}
+
+TEST(ReconnectPolicy, GivesUpAfterMaxRetriesFailedRetriesAcrossAllPools) {
+    ReconnectConfig c;
+    c.max_retries = 2;
+    c.failover_after = 1;
+    ReconnectPolicy p(c, 2);
+    p.OnFailure(); // the first attempt
+    EXPECT_FALSE(p.GaveUp());
+    EXPECT_EQ(p.CurrentPool(), 1u); // a failover does not reset the count
+    p.OnFailure();                  // retry 1
+    EXPECT_FALSE(p.GaveUp());
+    p.OnFailure(); // retry 2
+    EXPECT_TRUE(p.GaveUp());
+    EXPECT_EQ(p.FailedAttemptsInARow(), 3u);
+}
+
+TEST(ReconnectPolicy, ZeroMaxRetriesGivesUpAtTheFirstFailure) {
+    ReconnectConfig c;
+    c.max_retries = 0;
+    ReconnectPolicy p(c, 1);
+    p.OnFailure();
+    EXPECT_TRUE(p.GaveUp());
+}
+
+TEST(ReconnectPolicy, AnAuthorizedConnectionStartsTheRetryCountAgain) {
+    ReconnectConfig c;
+    c.max_retries = 1;
+    ReconnectPolicy p(c, 1);
+    p.OnFailure();
+    p.OnDisconnect(10ms); // reached the pool, dropped soon after: backoff grows, count resets
+    EXPECT_EQ(p.FailedAttemptsInARow(), 0u);
+    p.OnFailure();
+    EXPECT_FALSE(p.GaveUp());
+    p.OnFailure();
+    EXPECT_TRUE(p.GaveUp());
+}
+
+TEST(ReconnectPolicy, ThePoolRefusingUsCountsAsOneFailedAttemptAndFailsOver) {
+    ReconnectConfig c;
+    c.max_retries = 1;
+    c.failover_after = 3;
+    ReconnectPolicy p(c, 2);
+    p.OnRejectedByPool();
+    EXPECT_EQ(p.CurrentPool(), 1u);
+    EXPECT_EQ(p.FailedAttemptsInARow(), 1u);
+    EXPECT_FALSE(p.GaveUp());
+}
+
+TEST(ReconnectPolicy, RetryPauseIsAFixedDelayWithoutJitterOrGrowth) {
+    ReconnectConfig c;
+    c.retry_pause = 7s;
+    c.failover_after = 2;
+    ReconnectPolicy p(c, 2);
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_EQ(p.OnFailure(), 7000ms) << "failure " << i; // failovers included
+    }
+    EXPECT_GE(p.Failovers(), 4u);
+    EXPECT_EQ(p.OnDisconnect(1h), 7000ms);
+    EXPECT_EQ(p.OnRequestedReconnect(3s), 3000ms); // the pool's own wait is still honoured
+}

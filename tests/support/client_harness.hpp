@@ -2,6 +2,7 @@
 // delivers, with bounded waits. For transport tests against pools that misbehave.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -37,7 +38,8 @@ public:
         };
         m_client =
             std::make_unique<stratum::StratumClient>(m_io.get_executor(), std::move(config), h);
-        boost::asio::co_spawn(m_io, m_client->Run(), [](std::exception_ptr e) {
+        boost::asio::co_spawn(m_io, m_client->Run(), [this](std::exception_ptr e) {
+            m_run_ended = true;
             if (e) {
                 std::rethrow_exception(e);
             }
@@ -126,6 +128,8 @@ public:
         return m_verdicts;
     }
     stratum::StratumClient& Client() { return *m_client; }
+    // Run() has returned (it gave up, or was stopped).
+    bool RunEnded() const { return m_run_ended; }
 
 private:
     boost::asio::io_context m_io;
@@ -135,6 +139,7 @@ private:
     std::vector<std::shared_ptr<const core::Job>> m_jobs;
     std::vector<stratum::action::ShareVerdict> m_verdicts;
     std::string m_log;
+    std::atomic<bool> m_run_ended{false};
 };
 
 } // namespace nonceforge::test

@@ -13,14 +13,17 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "nonceforge/core/expected.hpp"
 #include "nonceforge/core/work.hpp"
 #include "nonceforge/stratum/pool_url.hpp"
+#include "nonceforge/stratum/proxy.hpp"
 #include "nonceforge/stratum/reconnect_policy.hpp"
 #include "nonceforge/stratum/session.hpp"
 
@@ -32,13 +35,23 @@ struct TlsOptions {
     bool insecure = false;          // no verification at all (warned about at every connect)
 };
 
+// Start-up check of the TLS options, before anything connects. `any_tls_url`: some pool URL
+// (primary or backup) uses TLS (stratum+ssl://, stratum+tls://, stratum+tcps://). Errors,
+// each naming the option: a fingerprint that is not 64 hex digits (':' and spaces allowed);
+// a --tls-ca file that cannot be read or holds no PEM certificate; --tls-insecure with
+// --tls-fingerprint or with --tls-ca (insecure would drop them); any TLS option when no pool
+// URL uses TLS. The value is always true.
+core::Expected<bool, std::string> ValidateTlsOptions(const TlsOptions& options, bool any_tls_url);
+
 // Every deadline of the transport, in one place. Request/response deadlines (subscribe,
 // authorize, submit) are SessionConfig::response_timeout.
 struct TransportTimeouts {
     std::chrono::milliseconds resolve{10'000};
     std::chrono::milliseconds connect{10'000};
     std::chrono::milliseconds tls_handshake{10'000};
-    std::chrono::milliseconds idle{180'000};     // no line from the pool for this long: reconnect
+    std::chrono::milliseconds proxy_handshake{10'000}; // SOCKS5 or HTTP CONNECT, after connect
+    // No line from the pool for this long: reconnect. This is cpuminer's -T/--timeout.
+    std::chrono::milliseconds idle{180'000};
     std::chrono::milliseconds write{10'000};     // one line must be written within this
     std::chrono::seconds tcp_keepalive_idle{30}; // TCP keep-alive probes for quiet connections
 };
@@ -53,6 +66,14 @@ struct ClientConfig {
     TlsOptions tls;
     TransportTimeouts timeouts;
     ReconnectConfig reconnect;
+    // Every pool connection (and every probe of the primary) goes through this proxy; the
+    // pool's host name is resolved by the proxy, not here.
+    std::optional<ProxyConfig> proxy;
+    // Log every line sent to and received from the pool, at LogLevel::Protocol:
+    //   "pool> {json}"  a line sent to the pool
+    //   "pool< {json}"  a line received from the pool
+    // with the pool password (and the password field of mining.authorize) replaced by ***.
+    bool protocol_dump = false;
     bool allow_redirect = false; // follow client.reconnect to another host
     std::size_t max_line_bytes = 64 * 1024;
     std::size_t max_held_shares = 256; // shares found while disconnected, sent after reconnect
@@ -73,6 +94,9 @@ struct PoolStatus {
     uint64_t failovers = 0;
     std::chrono::steady_clock::time_point connected_since{};
     std::string last_error;
+    // Run() ended because ReconnectConfig::max_retries consecutive attempts failed;
+    // last_error then says so, with the last failure's reason.
+    bool gave_up = false;
 };
 
 class StratumClient {
@@ -88,7 +112,9 @@ public:
     StratumClient(const StratumClient&) = delete;
     StratumClient& operator=(const StratumClient&) = delete;
 
-    // Runs until Stop(). Spawn it with co_spawn; failures inside are handled, not thrown.
+    // Runs until Stop(), or until ReconnectConfig::max_retries failed attempts in a row have
+    // used up the retries (then Status().gave_up is set and last_error says why). Spawn it
+    // with co_spawn; failures inside are handled, not thrown.
     boost::asio::awaitable<void> Run();
 
     // Thread-safe. Every share ends in exactly one on_verdict call.
@@ -114,6 +140,7 @@ private:
     void Perform(std::vector<Action> actions);
     void FeedShare(core::Share share);
     void Log(LogLevel level, const std::string& text);
+    void Dump(std::string_view arrow, std::string_view line); // protocol_dump
     void UpdateStatus();
 
     boost::asio::any_io_executor m_executor;

@@ -26,4 +26,8 @@ struct PoolUrl {
 // The error says what is wrong and quotes the offending part.
 core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text);
 
+// A URL as typed, with the password of scheme://user:password@host replaced by ***, for
+// error messages: a log line must not leak the credential.
+std::string RedactUrlPassword(std::string_view text);
+
 } // namespace nonceforge::stratum

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -25,6 +26,16 @@ struct ReconnectConfig {
     // row succeeded.
     std::chrono::milliseconds primary_probe_interval{60'000};
     unsigned primary_probes_to_return = 3;
+    // cpuminer's -r/--retries: after this many failed attempts in a row that follow a failed
+    // attempt (so max_retries + 1 failures in a row, across all pools), give up: Run() ends and
+    // PoolStatus::gave_up is set. Negative: never give up. An attempt fails when it does not
+    // reach an authorized session; a connection that was authorized and then dropped is not a
+    // failed attempt and starts the count again.
+    int max_retries = -1;
+    // cpuminer's -R/--retry-pause: when set, every wait before the next attempt is exactly this
+    // (no exponential growth, no jitter), including after a failover. A wait the pool asked for
+    // with client.reconnect is still honoured.
+    std::optional<std::chrono::milliseconds> retry_pause;
 };
 
 class ReconnectPolicy {
@@ -40,6 +51,9 @@ public:
     std::chrono::milliseconds OnFailure();
     // The connection to the current pool was up for `up_for` and then dropped.
     std::chrono::milliseconds OnDisconnect(std::chrono::milliseconds up_for);
+    // The session gave up on the current pool (it refused our authorization, for example):
+    // one failed attempt, and move on to the next pool at once when there is one.
+    std::chrono::milliseconds OnRejectedByPool();
     // The pool itself asked us to go away and come back later (client.reconnect); no penalty.
     std::chrono::milliseconds OnRequestedReconnect(std::chrono::milliseconds wait);
 
@@ -49,10 +63,17 @@ public:
     bool OnPrimaryProbe(bool reachable);
 
     unsigned ConsecutiveFailures() const { return m_failures; }
+    // Failed attempts in a row, on any pool (see ReconnectConfig::max_retries).
+    unsigned FailedAttemptsInARow() const { return m_failed_attempts; }
+    // True once max_retries is exhausted: the caller stops trying.
+    bool GaveUp() const {
+        return m_config.max_retries >= 0 && m_failed_attempts > unsigned(m_config.max_retries);
+    }
     uint64_t Failovers() const { return m_failovers; }
 
 private:
     std::chrono::milliseconds NextDelay();
+    std::chrono::milliseconds Backoff(); // one more failure on this pool, maybe a failover
 
     ReconnectConfig m_config;
     std::size_t m_pool_count;
@@ -60,6 +81,7 @@ private:
     unsigned m_failures = 0;      // on the current pool, in a row
     unsigned m_backoff_steps = 0; // grows with every failure anywhere, reset when healthy
     unsigned m_primary_probes_ok = 0;
+    unsigned m_failed_attempts = 0; // on any pool, in a row; reset by an authorized connection
     uint64_t m_failovers = 0;
     std::mt19937_64 m_rng;
 };

@@ -167,4 +167,10 @@ private:
     std::optional<PreviousConnection> m_previous;
 };
 
+// `text` with `secret` replaced by ***: everywhere when the secret has 4 or more characters,
+// only where it stands as a whole word when shorter (a placeholder password like "x" would
+// otherwise mangle ordinary text). The session applies it to everything it reports; the
+// transport to the lines of a protocol dump.
+std::string RedactSecret(std::string text, const std::string& secret);
+
 } // namespace nonceforge::stratum

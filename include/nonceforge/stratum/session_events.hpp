@@ -46,7 +46,9 @@ struct Tick {
 using Event = std::variant<event::Connected, event::LineReceived, event::Disconnected,
                            event::ShareFound, event::Tick>;
 
-enum class LogLevel { Debug, Info, Warn, Error };
+// Protocol: the raw lines of a protocol dump (ClientConfig::protocol_dump), asked for by the
+// user, so a front end shows them whatever its verbosity. Nothing else uses it.
+enum class LogLevel { Debug, Info, Warn, Error, Protocol };
 std::string_view ToString(LogLevel level);
 
 enum class VerdictKind {
