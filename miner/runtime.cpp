@@ -384,6 +384,8 @@ MineResult MinerRuntime::Run() {
     cc.allow_redirect = m.options.allow_redirect;
     cc.reconnect = m.options.reconnect;
     cc.timeouts = m.options.timeouts;
+    cc.proxy = m.options.proxy;
+    cc.protocol_dump = m.options.protocol_dump;
     for (const std::string& text : urls) {
         auto url = stratum::ParsePoolUrl(text);
         if (!url) {
@@ -516,11 +518,20 @@ MineResult MinerRuntime::Run() {
         }
     };
     handlers.on_log = [&m](stratum::LogLevel level, const std::string& text) {
-        if (level != stratum::LogLevel::Debug) {
-            m.log(level == stratum::LogLevel::Info   ? 0
-                  : level == stratum::LogLevel::Warn ? 1
-                                                     : 2,
-                  text);
+        switch (level) {
+        case stratum::LogLevel::Debug:
+            m.log(-1, text);
+            break;
+        case stratum::LogLevel::Info:
+        case stratum::LogLevel::Protocol: // only with -P, which asked to see every line
+            m.log(0, text);
+            break;
+        case stratum::LogLevel::Warn:
+            m.log(1, text);
+            break;
+        case stratum::LogLevel::Error:
+            m.log(2, text);
+            break;
         }
     };
     m.client = std::make_unique<stratum::StratumClient>(m.ioc.get_executor(), std::move(cc),
@@ -543,6 +554,10 @@ MineResult MinerRuntime::Run() {
                 failure = std::string("internal error in the Stratum client: ") + ex.what();
             }
             m.shutting_down = true;
+        } else if (const stratum::PoolStatus st = m.client->Status(); st.gave_up) {
+            failure = st.last_error; // -r/--retries used up
+            m.shutting_down = true;
+            m.dispatcher->Stop();
         }
         if (m.api) {
             m.api->Stop(); // its listeners and connections would keep the io_context running

@@ -51,6 +51,8 @@ struct MineOptions {
     stratum::TransportTimeouts timeouts;
     // A submit (or handshake request) unanswered this long: the share is lost.
     std::chrono::milliseconds response_timeout{30'000};
+    std::optional<stratum::ProxyConfig> proxy; // -x: SOCKS5 or HTTP CONNECT proxy for every pool
+    bool protocol_dump = false;                // -P: every line to and from the pool, logged
     // -q: job and accepted-share lines at debug level (status lines, warnings and errors stay).
     bool quiet_events = false;
 };

@@ -41,6 +41,10 @@ struct MineArgs {
     bool no_color = false;
     bool print_config = false;
     std::string algo;
+    std::string proxy;
+    std::optional<int> retries;
+    std::optional<double> retry_pause;
+    std::optional<double> timeout;
 };
 
 // One line on stderr, exit status 2: the contract for every bad input.
@@ -89,6 +93,13 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
     j["pool_fee_percent"] = o.pool_fee_percent;
     j["json_summary_file"] = o.json_summary_file;
     j["quiet_events"] = o.quiet_events;
+    j["protocol_dump"] = o.protocol_dump;
+    j["proxy"] = o.proxy ? nlohmann::json(o.proxy->ToString()) : nlohmann::json(nullptr);
+    j["retries"] = o.reconnect.max_retries;
+    j["retry_pause_seconds"] = o.reconnect.retry_pause
+                                   ? nlohmann::json(o.reconnect.retry_pause->count() / 1000.0)
+                                   : nlohmann::json(nullptr);
+    j["idle_timeout_seconds"] = o.timeouts.idle.count() / 1000.0;
     j["log"] = {{"file", a.log_file},
                 {"level", spdlog::level::to_string_view(LogLevel(a)).data()},
                 {"color", !a.no_color && !NoColorRequested()}};
@@ -103,6 +114,7 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
 // Everything that can be checked before starting: cross-option rules, files, addresses.
 std::string CheckBeforeStart(MineArgs& a) {
     miner::MineOptions& o = a.options;
+    bool any_tls = false;
     if (!a.url.empty()) {
         auto url = stratum::ParsePoolUrl(a.url);
         if (!url) {
@@ -112,13 +124,36 @@ std::string CheckBeforeStart(MineArgs& a) {
             return "-o/--url needs -u/--user: the pool account or payout address the shares are "
                    "credited to (usually ADDRESS.worker)";
         }
+        any_tls = url->tls;
     } else if (!a.backup_urls.empty()) {
         return "--backup-url needs a primary pool (-o URL)";
     }
     for (const auto& u : a.backup_urls) {
-        if (auto url = stratum::ParsePoolUrl(u); !url) {
+        auto url = stratum::ParsePoolUrl(u);
+        if (!url) {
             return "--backup-url: " + url.error();
         }
+        any_tls = any_tls || url->tls;
+    }
+    if (auto tls = stratum::ValidateTlsOptions(o.tls, any_tls); !tls) {
+        return tls.error() +
+               (a.url.empty() ? " (without -o, the embedded local pool is plain TCP)" : "");
+    }
+    if (!a.proxy.empty()) {
+        auto proxy = stratum::ParseProxyUrl(a.proxy);
+        if (!proxy) {
+            return "-x/--proxy: " + proxy.error();
+        }
+        o.proxy = *proxy;
+    }
+    if (a.retries) {
+        o.reconnect.max_retries = *a.retries;
+    }
+    if (a.retry_pause) {
+        o.reconnect.retry_pause = std::chrono::milliseconds(int64_t(*a.retry_pause * 1000));
+    }
+    if (a.timeout) {
+        o.timeouts.idle = std::chrono::milliseconds(int64_t(*a.timeout * 1000));
     }
     if (a.cuda != nullptr && a.cuda->count() > 0 && !NF_HAVE_CUDA) {
         return "--cuda: GPU support is not built in (this binary was built without the CUDA "
@@ -215,7 +250,7 @@ int Run(MineArgs& a) {
 
     const miner::MineResult r = runtime->Run();
     OnStopSignal([](int sig) { std::_Exit(128 + sig); }); // already stopping: nothing to wait for
-    if (r.exit_code != 0 && r.stats.total.hashes == 0) {
+    if (r.exit_code == EXIT_USAGE) {
         spdlog::default_logger()->flush();
         std::fprintf(stderr, "nonceforge: %s\n", r.error.c_str());
         WriteToLogFileOnly("nonceforge: " + r.error + "\n");
@@ -299,6 +334,21 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_flag("--extranonce-subscribe", o.extranonce_subscribe,
                   "Send mining.extranonce.subscribe (NiceHash-style pools)");
     cmd->add_flag("--allow-redirect", o.allow_redirect, "Follow client.reconnect to another host");
+    cmd->add_option("-x,--proxy", a->proxy,
+                    "Reach the pools through a proxy: socks5://[user:pass@]host:port (the proxy "
+                    "resolves names) or http://[user:pass@]host:port (CONNECT)");
+    cmd->add_option("-r,--retries", a->retries,
+                    "Give up (exit 1) after N+1 failed connection attempts in a row (default: "
+                    "retry for ever)")
+        ->check(Count(0, 1000000));
+    cmd->add_option("-R,--retry-pause", a->retry_pause,
+                    "Seconds between connection attempts (default: backoff from 1 s to 60 s)")
+        ->check(Number("seconds", 0, false, 3600));
+    cmd->add_option("-T,--timeout", a->timeout,
+                    "Reconnect when the pool sends nothing for this many seconds (default 180)")
+        ->check(Number("seconds", 1, true, 86400));
+    cmd->add_flag("-P,--protocol-dump", o.protocol_dump,
+                  "Log every line to (pool>) and from (pool<) the pool; passwords hidden");
     cmd->add_option("--tls-ca", o.tls.ca_file, "Verify the pool's certificate with this CA file");
     cmd->add_option("--tls-fingerprint", o.tls.fingerprint_sha256,
                     "Accept only this SHA-256 certificate fingerprint");

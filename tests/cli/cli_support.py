@@ -132,6 +132,21 @@ class Pool:
         self.stop()
 
 
+CONTINUATION = re.compile(r"^\[[^\]]*\] \[\w+\]   (.*)$")
+
+
+def unwrap_log(text):
+    """The log with wrapped lines (continuations indented by two spaces) joined again."""
+    lines = []
+    for line in text.splitlines():
+        m = CONTINUATION.match(line)
+        if m and lines:
+            lines[-1] += " " + m.group(1)
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def write_json(directory, name, value):
     path = os.path.join(directory, name)
     with open(path, "w") as f:
