@@ -1,5 +1,7 @@
 // The pure parts of the monitoring APIs, without sockets: bind addresses, the token compare,
 // the share ring, the Prometheus text and the cgminer replies on a synthetic snapshot.
+#include <regex>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -115,7 +117,7 @@ TEST(CgminerReplyShape, SummaryNumbersFollowCgminerUnits) {
     EXPECT_EQ(s["Accepted"], 6);
     EXPECT_EQ(s["Rejected"], 2);
     EXPECT_EQ(s["Stale"], 1);
-    EXPECT_DOUBLE_EQ(s["Pool Rejected%"].get<double>(), 100.0 * 2 / 9);
+    EXPECT_DOUBLE_EQ(s["Pool Rejected%"].get<double>(), 22.2222); // 100 * 2 / 9, "%.4f"
     EXPECT_EQ(r["STATUS"][0]["When"], 1700000000);
     EXPECT_EQ(r["STATUS"][0]["Description"], "nonceforge 9.9.9");
     // cgminer's key order: STATUS first, then the section, then id.
@@ -138,4 +140,36 @@ TEST(CgminerReplyShape, DevsUseTheDeviceKindAsKey) {
     EXPECT_EQ(DeviceKind("cpu12/sse41-4way"), "cpu");
     EXPECT_EQ(DeviceKind("cuda0/sm90"), "cuda");
     EXPECT_EQ(DeviceKind("0"), "unknown");
+}
+
+// cgminer prints MH/s and utility with "%.2f", total MH "%.4f", difficulties "%.8f" and
+// percentages "%.4f"; a double straight from a division (0.04000000000000002) must not leak.
+TEST(CgminerReplyShape, FloatsAreRoundedAsCgminerPrintsThem) {
+    ApiView v = SampleView();
+    BackendStats& t = v.stats.total;
+    t.rate = {0.1e6 * 0.4, 12'345.678, 1'234'567.891};
+    t.hashes = 123'456'789;
+    t.shares.accepted_difficulty_sum = 0.1 + 0.2;
+    t.shares.best_difficulty = 1.0 / 3;
+    t.shares.accepted = 7;
+    t.shares.stale = 2;
+    v.stats.uptime = std::chrono::seconds(180);
+    v.stats.backends = {t};
+    v.pools[0].difficulty = 0.1 + 0.7;
+    const std::string raw = CgminerReply(v, R"({"command":"summary+devs+pools"})");
+    EXPECT_NE(raw.find("\"MHS 5s\":0.04,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"MHS 1m\":0.01,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"MHS 15m\":1.23,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"Total MH\":123.4568,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"Difficulty Accepted\":0.3,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"Best Share\":0.33333333,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"Utility\":2.33,"), std::string::npos) << raw; // 7 in 3 minutes
+    EXPECT_NE(raw.find("\"Stratum Difficulty\":0.8,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"Pool Rejected%\":18.1818,"), std::string::npos) << raw; // 2 of 11
+    // No number anywhere with more than 8 decimals.
+    const std::regex long_fraction(R"([0-9]\.[0-9]{9,})");
+    EXPECT_FALSE(std::regex_search(raw, long_fraction)) << raw;
+    const std::string plain = CgminerReply(v, "summary|");
+    EXPECT_NE(plain.find(",MHS 5s=0.04,"), std::string::npos) << plain;
+    EXPECT_FALSE(std::regex_search(plain, long_fraction)) << plain;
 }
