@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace nonceforge::miner::api {
 
@@ -21,7 +22,11 @@ struct HttpLimits {
 struct ApiOptions {
     bool enabled = false; // `nonceforge mine` turns it on unless --no-api; tests opt in
     std::string bind = "127.0.0.1:4048";
-    std::string token;               // required to bind a non-loopback address
+    // Required to bind a non-loopback address; at least 16 visible ASCII characters, no spaces.
+    std::string token;
+    // Host header values accepted besides the loopback names and the bind address (port
+    // ignored, case-insensitive); "*" accepts any. The defence against DNS rebinding.
+    std::vector<std::string> allowed_hosts;
     std::string cgminer_bind;        // empty: no cgminer API (4028 is its usual port)
     bool cgminer_remote = false;     // allow the cgminer API (which has no auth) off loopback
     HttpLimits limits;               // for both listeners

@@ -23,10 +23,10 @@ constexpr std::size_t LINGER_BYTES = 64 * 1024;
 
 } // namespace
 
-HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, std::string token,
+HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, AccessRules rules,
                        Handler handler)
     : m_limits(limits)
-    , m_expected_authorization(token.empty() ? std::string() : "Bearer " + token)
+    , m_rules(std::move(rules))
     , m_handler(std::move(handler))
     , m_listener(std::move(executor), limits.max_connections,
                  [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
@@ -42,7 +42,7 @@ asio::awaitable<void> HttpServer::Serve(beast::tcp_stream& stream) {
         stream.expires_after(m_limits.request_timeout);
         auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, AS_TUPLE);
         (void)n;
-        const auto exchange = Answer(read_ec, parser, m_expected_authorization, m_handler);
+        const auto exchange = Answer(read_ec, parser, m_rules, m_handler);
         if (!exchange) {
             break; // a slow client (its socket is already closed), closed, reset or stopped
         }

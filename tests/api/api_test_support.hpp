@@ -248,15 +248,25 @@ inline HttpResult ParseHttp(const std::string& raw) {
     return r;
 }
 
-// One request (Connection: close), with optional extra header lines ("Name: value").
-inline HttpResult Request(uint16_t port, const std::string& method, const std::string& target,
-                          const std::vector<std::string>& headers = {}) {
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+// The text of one request (Connection: close) with optional extra header lines
+// ("Name: value") after `host_line` ("Host: 127.0.0.1"; empty for none).
+inline std::string RequestText(const std::string& method, const std::string& target,
+                               const std::vector<std::string>& headers,
+                               const std::string& host_line = "Host: 127.0.0.1") {
+    std::string req = method + " " + target + " HTTP/1.1\r\n";
+    if (!host_line.empty()) {
+        req += host_line + "\r\n";
+    }
     for (const auto& h : headers) {
         req += h + "\r\n";
     }
     req += "Connection: close\r\n\r\n";
-    return ParseHttp(Talk(port, {req}).received);
+    return req;
+}
+
+inline HttpResult Request(uint16_t port, const std::string& method, const std::string& target,
+                          const std::vector<std::string>& headers = {}) {
+    return ParseHttp(Talk(port, {RequestText(method, target, headers)}).received);
 }
 
 inline HttpResult Get(uint16_t port, const std::string& target,

@@ -1,7 +1,9 @@
-// The pure parts of the monitoring APIs, without sockets: bind addresses, the token compare,
-// the share ring, the Prometheus text and the cgminer replies on a synthetic snapshot.
+// The pure parts of the monitoring APIs, without sockets: bind addresses, the token rules and
+// compare, the Host allowlist, the share ring, the Prometheus text and the
+// cgminer replies on a synthetic snapshot.
 #include <regex>
 
+#include <boost/asio/ip/address.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -39,6 +41,60 @@ TEST(ApiUnit, TokenCompareIsExact) {
     EXPECT_FALSE(ConstantTimeEquals("Bearer abcd", "Bearer abc"));
     EXPECT_FALSE(ConstantTimeEquals("", "Bearer abc"));
     EXPECT_FALSE(ConstantTimeEquals(std::string("Bearer abc\0", 11), "Bearer abc"));
+}
+
+TEST(ApiUnit, TokensNeedSixteenVisibleCharacters) {
+    for (const char* bad : {" ", "                ", "short", "fifteen-chars-x", "sixteen chars xx",
+                            "tab\tinside-the-token", "new\nline-in-the-token",
+                            "caf\xc3\xa9-caf\xc3\xa9-caf\xc3\xa9"}) {
+        const auto why = CheckToken(bad);
+        ASSERT_TRUE(why) << "accepted: '" << bad << "'";
+        EXPECT_EQ(why->find('\n'), std::string::npos) << "one line: " << *why;
+    }
+    EXPECT_NE(CheckToken("fifteen-chars-x")->find("16"), std::string::npos);
+    EXPECT_NE(CheckToken("sixteen chars xx")->find("spaces"), std::string::npos);
+    for (const char* good :
+         {"sixteen-chars-xx", "0123456789abcdef0123456789abcdef", "A~!@#$%^&*()_+={}[]|:;<>?,./"}) {
+        EXPECT_FALSE(CheckToken(good)) << good << ": " << *CheckToken(good);
+    }
+}
+
+TEST(HostAllowlist, LoopbackNamesOnlyByDefault) {
+    const HostAllowlist loopback(boost::asio::ip::make_address("127.0.0.1"), {});
+    for (const char* ok : {"localhost", "localhost:4048", "LocalHost", "localhost.", "a.localhost",
+                           "127.0.0.1", "127.0.0.1:1", "127.255.255.254", "[::1]", "[::1]:4048"}) {
+        EXPECT_TRUE(loopback.Allows(ok)) << ok;
+        EXPECT_TRUE(HostAllowlist().Allows(ok)) << ok;
+    }
+    for (const char* no :
+         {"evil.example", "evil.example:4048", "localhost.evil.example", "notlocalhost",
+          ".localhost", "127.0.0.1.nip.io", "192.168.1.5", "0.0.0.0", "[::]", "::1", "[::1",
+          "[::1]x", "localhost:port", "localhost:4048:1", "", ":4048", "local host",
+          "evil.example/x", "user@localhost"}) {
+        EXPECT_FALSE(loopback.Allows(no)) << no;
+    }
+}
+
+TEST(HostAllowlist, TheBindAddressAndAllowedNames) {
+    const HostAllowlist lan(boost::asio::ip::make_address("192.168.1.5"),
+                            {"Miner.LAN", "rig.example:4048", "[fd00::5]"});
+    for (const char* ok : {"192.168.1.5", "192.168.1.5:4048", "miner.lan", "MINER.LAN:80",
+                           "rig.example", "[fd00::5]:4048", "localhost"}) {
+        EXPECT_TRUE(lan.Allows(ok)) << ok;
+    }
+    for (const char* no : {"192.168.1.6", "miner.lan.evil.example", "evil.example", "[fd00::6]"}) {
+        EXPECT_FALSE(lan.Allows(no)) << no;
+    }
+    // Bound to every interface: any IP literal (a rebound name is never one), names still not.
+    const HostAllowlist any(boost::asio::ip::make_address("0.0.0.0"), {});
+    EXPECT_TRUE(any.Allows("192.168.1.6:4048"));
+    EXPECT_TRUE(any.Allows("[fd00::6]"));
+    EXPECT_FALSE(any.Allows("evil.example"));
+    const HostAllowlist star(boost::asio::ip::make_address("127.0.0.1"), {"*"});
+    EXPECT_TRUE(star.Allows("evil.example"));
+    EXPECT_EQ(HostAllowlist::HostName("[::1]:4048"), "::1");
+    EXPECT_EQ(HostAllowlist::HostName("Miner.LAN.:80"), "miner.lan");
+    EXPECT_FALSE(HostAllowlist::HostName("a b"));
 }
 
 TEST(ApiUnit, ShareLogKeepsTheNewestAndMeasuresLatency) {
