@@ -12,7 +12,14 @@
 namespace nonceforge::miner::api {
 
 struct HttpLimits {
-    std::size_t max_connections = 16; // per listener; the next connection is closed at once
+    std::size_t max_connections = 32; // per listener; the next connection is closed at once
+    // Per client address and listener, so that one client's idle sockets cannot take every
+    // slot; the next connection from that address is closed at once. Above the 6 connections
+    // a browser opens to one host (the dashboard fetches its endpoints in parallel).
+    std::size_t max_connections_per_client = 8;
+    // The request headers must arrive in this (counted from the connect, or from the previous
+    // reply on a keep-alive connection): an idle socket holds its slot no longer.
+    std::chrono::milliseconds header_timeout{3'000};
     std::chrono::milliseconds request_timeout{10'000}; // the whole request must arrive in this
     std::chrono::milliseconds write_timeout{10'000};   // the whole reply must leave in this
     std::size_t max_header_bytes = 8 * 1024;

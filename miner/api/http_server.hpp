@@ -2,7 +2,8 @@
 // deadlines and caps; what each request gets is decided in http_exchange. It enforces what
 // an exposed endpoint needs and nothing more: GET only (405 otherwise), bounded headers (431)
 // and body (413), a deadline for each request to arrive and each reply to leave (slow clients
-// are disconnected), a cap on open connections (the next one is closed at once), a Host header
+// are disconnected; the headers have a shorter deadline of their own), caps on open
+// connections in all and per client address (the next one is closed at once), a Host header
 // that is ours (403 otherwise, against DNS rebinding) and, when a token is set,
 // `Authorization: Bearer TOKEN` on every request (401 otherwise), compared in constant time. Runs
 // on one executor's thread; Start and Stop are called on that thread or before it runs.

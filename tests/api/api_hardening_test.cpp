@@ -1,6 +1,7 @@
 // What an exposed monitoring endpoint must withstand: the token off loopback, DNS rebinding
 // (foreign Host headers), unknown paths, other methods, oversized headers and bodies, slow
-// clients, too many connections. Through all of it the miner keeps hashing.
+// clients, too many connections (from one client or in all). Through all of it the miner keeps
+// hashing.
 #include "api_test_support.hpp"
 
 using namespace nonceforge;
@@ -249,6 +250,72 @@ TEST(ApiBadRequests, ConnectionsBeyondTheCapAreClosed) {
     b.close();
     EXPECT_TRUE(WaitFor([&] { return Get(m.HttpPort(), "/api/v1/summary").status == 200; }, 3s))
         << "a slot frees once a connection closes";
+}
+
+// Idle sockets hold a slot only until the header deadline, and one client address only a few
+// of them: 40 idle connections from 127.0.0.1 must not lock out 127.0.0.2 (all of 127.0.0.0/8
+// is this machine, so the test can be two clients).
+TEST(ApiBadRequests, IdleConnectionsFromOneClientDoNotLockOutOthers) {
+    ApiMiner m([](miner::MineOptions& o) { o.api.limits.header_timeout = 1500ms; });
+    ASSERT_TRUE(m.Listening()) << m.Log();
+    const miner::api::HttpLimits defaults;
+    ASSERT_EQ(defaults.max_connections, 32u);
+    ASSERT_EQ(defaults.max_connections_per_client, 8u);
+    asio::io_context ioc;
+    auto idle = OpenIdle(ioc, "127.0.0.1", m.HttpPort(), 40);
+    const auto opened = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(200ms); // the server has accepted (and refused) them all
+    // Another client gets in at once, within the header deadline of the idle ones.
+    const Exchange other =
+        TalkFrom("127.0.0.2", m.HttpPort(), {RequestText("GET", "/api/v1/summary", {})}, 1s);
+    EXPECT_EQ(ParseHttp(other.received).status, 200u) << other.received.substr(0, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - opened, 1500ms)
+        << "measured after the header deadline: the test proves nothing";
+    // The idle client itself holds 8 slots; its 32 others were closed at once.
+    int closed = 0;
+    for (auto& s : idle) {
+        closed += ClosedByServer(s) ? 1 : 0;
+    }
+    EXPECT_EQ(closed, 32);
+    const Exchange ninth = Talk(m.HttpPort(), {}, 1s);
+    EXPECT_TRUE(ninth.closed_by_peer) << "over the per-client cap";
+    EXPECT_LT(ninth.elapsed, 800ms);
+}
+
+TEST(ApiBadRequests, TheHeaderDeadlineFreesIdleSlots) {
+    ApiMiner m([](miner::MineOptions& o) {
+        o.api.limits.header_timeout = 1s;
+        o.api.limits.max_connections = 16;
+        o.api.limits.max_connections_per_client = 16;
+    });
+    ASSERT_TRUE(m.Listening()) << m.Log();
+    asio::io_context ioc;
+    auto idle = OpenIdle(ioc, "127.0.0.1", m.HttpPort(), 16); // every slot, silent
+    std::this_thread::sleep_for(200ms);
+    const Exchange refused = TalkFrom("127.0.0.3", m.HttpPort(), {}, 500ms);
+    EXPECT_TRUE(refused.closed_by_peer) << "all 16 slots are taken";
+    const auto start = std::chrono::steady_clock::now();
+    // Within the header deadline (plus slack) the idle sockets are closed by the server...
+    EXPECT_TRUE(WaitFor(
+        [&] {
+            for (auto& s : idle) {
+                if (!ClosedByServer(s)) {
+                    return false;
+                }
+            }
+            return true;
+        },
+        3s));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms);
+    // ... and the slots are free again, though the idle client never closed its side.
+    EXPECT_EQ(Get(m.HttpPort(), "/api/v1/summary").status, 200u);
+    // A request that is under way keeps the longer request deadline for its body.
+    const Exchange slow_body = Talk(m.HttpPort(),
+                                    {"GET /api/v1/summary HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                     "Content-Length: 4\r\nConnection: close\r\n\r\nab",
+                                     "cd"},
+                                    5s, 1500ms);
+    EXPECT_EQ(ParseHttp(slow_body.received).status, 200u) << slow_body.received.substr(0, 200);
 }
 
 TEST(ApiBadRequests, TheMinerKeepsHashingThroughAbuse) {
