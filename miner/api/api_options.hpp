@@ -38,6 +38,9 @@ struct ApiOptions {
     bool cgminer_remote = false;     // allow the cgminer API (which has no auth) off loopback
     HttpLimits limits;               // for both listeners
     std::size_t share_history = 256; // verdicts kept for /api/v1/shares
+    // /api/v1/history: one point per interval, the newest `history_points` kept (an hour).
+    std::chrono::seconds history_interval{10};
+    std::size_t history_points = 360;
     // Called on the network thread once the listeners are bound, with their ports (0 for one
     // that is off or could not bind): the way to learn the ports after binding port 0.
     std::function<void(uint16_t http_port, uint16_t cgminer_port)> on_listening;

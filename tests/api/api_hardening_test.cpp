@@ -107,7 +107,8 @@ TEST(ApiHost, ForeignHostsAre403OnEveryRoute) {
     ASSERT_TRUE(m.Listening()) << m.Log();
     const uint16_t port = m.HttpPort();
     const std::string p = ":" + std::to_string(port);
-    for (const char* path : {"/", "/metrics", "/api/v1/summary", "/api/v1/shares", "/nope"}) {
+    for (const char* path :
+         {"/", "/metrics", "/api/v1/summary", "/api/v1/shares", "/api/v1/history", "/nope"}) {
         for (const std::string& host :
              std::vector<std::string>{"evil.example" + p, "rebind.evil.example", "10.0.0.1" + p}) {
             const HttpResult r =

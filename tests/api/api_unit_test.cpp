@@ -1,5 +1,5 @@
 // The pure parts of the monitoring APIs, without sockets: bind addresses, the token rules and
-// compare, the Host allowlist, the share ring, the Prometheus text and the
+// compare, the Host allowlist, the share ring, the history ring, the Prometheus text and the
 // cgminer replies on a synthetic snapshot.
 #include <regex>
 
@@ -95,6 +95,65 @@ TEST(HostAllowlist, TheBindAddressAndAllowedNames) {
     EXPECT_EQ(HostAllowlist::HostName("[::1]:4048"), "::1");
     EXPECT_EQ(HostAllowlist::HostName("Miner.LAN.:80"), "miner.lan");
     EXPECT_FALSE(HostAllowlist::HostName("a b"));
+}
+
+TEST(HashrateHistory, OnePointPerIntervalAndTheNewestKept) {
+    using namespace std::chrono_literals;
+    HashrateHistory h(3, 10s);
+    const auto t0 = std::chrono::steady_clock::time_point{} + 1000s;
+    EXPECT_TRUE(h.Due(t0)) << "the first point is taken at once";
+    StatsSnapshot s;
+    s.total.rate = {5e6, 4e6, 3e6};
+    s.total.shares.accepted = 7;
+    s.total.shares.rejected = 2;
+    s.total.shares.stale = 1;
+    const auto wall = std::chrono::system_clock::time_point{} + 1'700'000'000s;
+    h.Record(t0, MakeHistoryPoint(wall, s));
+    EXPECT_FALSE(h.Due(t0 + 9s));
+    EXPECT_TRUE(h.Due(t0 + 10s));
+    // The ticker runs once a second, a little late: the schedule keeps its 10 s cadence.
+    h.Record(t0 + 10500ms, {1'700'000'010, 1, 1, 8, 2, 1});
+    EXPECT_FALSE(h.Due(t0 + 19s));
+    EXPECT_TRUE(h.Due(t0 + 20s));
+    h.Record(t0 + 20s, {1'700'000'020, 2, 2, 9, 2, 1});
+    h.Record(t0 + 30s, {1'700'000'030, 3, 3, 10, 2, 1});
+    const auto points = h.Points();
+    ASSERT_EQ(points.size(), 3u) << "the capacity is kept";
+    EXPECT_EQ(points.front().time_unix, 1'700'000'010) << "the oldest went first";
+    EXPECT_EQ(points.back().time_unix, 1'700'000'030);
+    EXPECT_EQ(points.back().accepted, 10u);
+    // After a long stall (a suspended machine) no burst of catch-up points.
+    h.Record(t0 + 500s, {1'700'000'500, 4, 4, 11, 2, 1});
+    EXPECT_FALSE(h.Due(t0 + 501s));
+    EXPECT_TRUE(h.Due(t0 + 510s));
+
+    HashrateHistory first(5, 10s);
+    first.Record(t0, MakeHistoryPoint(wall, s));
+    const HistoryPoint p = first.Points().at(0);
+    EXPECT_EQ(p.time_unix, 1'700'000'000);
+    EXPECT_EQ(p.hashrate_5s, 5e6);
+    EXPECT_EQ(p.hashrate_1m, 4e6);
+    EXPECT_EQ(p.accepted, 7u);
+    EXPECT_EQ(p.rejected, 2u);
+    EXPECT_EQ(p.stale, 1u);
+}
+
+TEST(HistoryJson, PointsOldestFirstWithTheirKeys) {
+    ApiView v = SampleView();
+    v.history = {{1'700'000'000, 1e6, 0.9e6, 1, 0, 0}, {1'700'000'010, 2e6, 1.5e6, 3, 1, 0}};
+    v.history_interval_seconds = 10;
+    v.history_capacity = 360;
+    const json j = HistoryJson(v);
+    EXPECT_EQ(j["interval_seconds"], 10);
+    EXPECT_EQ(j["capacity"], 360);
+    EXPECT_EQ(j["count"], 2);
+    ASSERT_EQ(j["points"].size(), 2u);
+    EXPECT_EQ(j["points"][0]["time_unix"], 1'700'000'000);
+    EXPECT_EQ(j["points"][1]["hashrate_5s"], 2e6);
+    EXPECT_EQ(j["points"][1]["hashrate_1m"], 1.5e6);
+    EXPECT_EQ(j["points"][1]["accepted"], 3);
+    EXPECT_EQ(j["points"][1]["rejected"], 1);
+    EXPECT_EQ(j["points"][1]["stale"], 0);
 }
 
 TEST(ApiUnit, ShareLogKeepsTheNewestAndMeasuresLatency) {
