@@ -213,6 +213,7 @@ struct MinerRuntime::Impl {
     std::unique_ptr<api::ShareLog> share_log;
     std::vector<std::pair<std::string, std::string>> pool_url_user;
     std::unique_ptr<api::ApiServer> api;
+    std::unique_ptr<api::HashrateHistory> history; // network thread only
 
     asio::awaitable<void> Ticker();
     asio::awaitable<void> Shutdown(std::string reason);
@@ -226,6 +227,8 @@ MinerRuntime::MinerRuntime(MineOptions options, LogFn log)
     m_impl->options = std::move(options);
     m_impl->log = std::move(log);
     m_impl->share_log = std::make_unique<api::ShareLog>(m_impl->options.api.share_history);
+    m_impl->history = std::make_unique<api::HashrateHistory>(m_impl->options.api.history_points,
+                                                             m_impl->options.api.history_interval);
 }
 
 api::ApiView MinerRuntime::Impl::View(std::size_t share_limit) const {
@@ -269,6 +272,9 @@ api::ApiView MinerRuntime::Impl::View(std::size_t share_limit) const {
     v.shares = share_log->Latest(share_limit);
     v.share_capacity = share_log->Capacity();
     v.shares_recorded = share_log->TotalRecorded();
+    v.history = history->Points();
+    v.history_interval_seconds = history->Interval().count();
+    v.history_capacity = history->Capacity();
     return v;
 }
 
@@ -322,6 +328,10 @@ asio::awaitable<void> MinerRuntime::Impl::Ticker() {
         co_await t.async_wait(AS_TUPLE);
         stats.Sample();
         const auto now = std::chrono::steady_clock::now();
+        if (history->Due(now)) {
+            history->Record(
+                now, api::MakeHistoryPoint(std::chrono::system_clock::now(), stats.Snapshot()));
+        }
         if (options.duration_seconds > 0 &&
             now - start >= std::chrono::duration<double>(options.duration_seconds)) {
             co_await Shutdown("duration reached");

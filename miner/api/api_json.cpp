@@ -149,4 +149,20 @@ json SharesJson(const ApiView& v) {
             {"shares", std::move(shares)}};
 }
 
+json HistoryJson(const ApiView& v) {
+    json points = json::array();
+    for (const HistoryPoint& p : v.history) {
+        points.push_back({{"time_unix", p.time_unix},
+                          {"hashrate_5s", p.hashrate_5s},
+                          {"hashrate_1m", p.hashrate_1m},
+                          {"accepted", p.accepted},
+                          {"rejected", p.rejected},
+                          {"stale", p.stale}});
+    }
+    return {{"interval_seconds", v.history_interval_seconds},
+            {"capacity", v.history_capacity},
+            {"count", points.size()},
+            {"points", std::move(points)}};
+}
+
 } // namespace nonceforge::miner::api

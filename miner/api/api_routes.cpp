@@ -76,6 +76,9 @@ HttpReply Route(std::string_view target, const ViewFn& view, std::size_t share_h
     if (path == "/api/v1/pools") {
         return Json(PoolsJson(view(0)));
     }
+    if (path == "/api/v1/history") {
+        return Json(HistoryJson(view(0)));
+    }
     if (path == "/api/v1/shares") {
         std::size_t limit = DEFAULT_SHARE_LIMIT;
         if (auto text = QueryValue(query, "limit")) {

@@ -16,8 +16,8 @@ using ViewFn = std::function<ApiView(std::size_t share_limit)>;
 // The single-page dashboard served at /.
 std::string_view DashboardHtml();
 
-// "/", "/metrics", "/api/v1/{summary,devices,pools,shares[?limit=N]}"; 404 for anything else,
-// 400 for a limit that is not a whole number. At most `share_history` shares are shown.
+// "/", "/metrics", "/api/v1/{summary,devices,pools,history,shares[?limit=N]}"; 404 for anything
+// else, 400 for a limit that is not a whole number. At most `share_history` shares are shown.
 HttpReply Route(std::string_view target, const ViewFn& view, std::size_t share_history);
 
 } // namespace nonceforge::miner::api

@@ -1,6 +1,8 @@
 #include "miner/api/api_server.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 namespace nonceforge::miner::api {
 
@@ -37,6 +39,20 @@ core::Expected<tcp::endpoint, std::string> ParseBindAddress(std::string_view tex
     return tcp::endpoint(address, static_cast<uint16_t>(port));
 }
 
+std::optional<std::string> CheckToken(std::string_view token) {
+    const bool visible = std::all_of(token.begin(), token.end(), [](char c) {
+        return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    });
+    if (!visible) {
+        return "must not contain spaces, control or non-ASCII characters";
+    }
+    if (token.size() < MIN_TOKEN_CHARS) {
+        return "is too short: use at least " + std::to_string(MIN_TOKEN_CHARS) +
+               " characters (e.g. from `openssl rand -hex 16`)";
+    }
+    return std::nullopt;
+}
+
 ApiServer::ApiServer(asio::any_io_executor executor, ApiOptions options, ViewFn view, LogFn log)
     : m_executor(std::move(executor))
     , m_options(std::move(options))
@@ -50,6 +66,17 @@ core::Expected<bool, std::string> ApiServer::Start() {
     auto http_ep = ParseBindAddress(m_options.bind);
     if (!http_ep) {
         return core::MakeUnexpected("--api-bind " + http_ep.error());
+    }
+    if (!m_options.token.empty()) {
+        if (auto bad = CheckToken(m_options.token)) {
+            return core::MakeUnexpected("--api-token " + *bad);
+        }
+    }
+    for (const std::string& host : m_options.allowed_hosts) {
+        if (host != "*" && !HostAllowlist::HostName(host)) {
+            return core::MakeUnexpected("--api-allow-host '" + host +
+                                        "': expected a host name or IP address, or *");
+        }
     }
     if (!http_ep->address().is_loopback() && m_options.token.empty()) {
         return core::MakeUnexpected("--api-bind " + m_options.bind +
@@ -70,8 +97,9 @@ core::Expected<bool, std::string> ApiServer::Start() {
         cg_ep = *ep;
     }
 
+    AccessRules rules{HostAllowlist(http_ep->address(), m_options.allowed_hosts), m_options.token};
     m_http =
-        std::make_unique<HttpServer>(m_executor, m_options.limits, m_options.token,
+        std::make_unique<HttpServer>(m_executor, m_options.limits, std::move(rules),
                                      [this](std::string_view target) { return Handle(target); });
     if (auto port = m_http->Start(*http_ep)) {
         m_http_port = *port;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,12 @@ namespace nonceforge::miner::api {
 
 // "127.0.0.1:4048", "[::1]:4048", "0.0.0.0:4048": an IP literal and a port.
 core::Expected<boost::asio::ip::tcp::endpoint, std::string> ParseBindAddress(std::string_view text);
+
+inline constexpr std::size_t MIN_TOKEN_CHARS = 16;
+
+// Why a --api-token is refused, or nothing when it is fine: at least MIN_TOKEN_CHARS visible
+// ASCII characters (a header value carries it; a space could never be sent back intact).
+std::optional<std::string> CheckToken(std::string_view token);
 
 // nonceforge's version, "0.1.0".
 std::string_view Version();

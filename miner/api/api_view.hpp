@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "miner/api/history.hpp"
 #include "miner/api/share_log.hpp"
 #include "miner/profit/profit.hpp"
 #include "miner/stats.hpp"
@@ -52,6 +53,9 @@ struct ApiView {
     std::vector<ShareRecord> shares; // newest first, as many as the request asked for
     std::size_t share_capacity = 0;
     uint64_t shares_recorded = 0;
+    std::vector<HistoryPoint> history; // oldest first
+    int64_t history_interval_seconds = 0;
+    std::size_t history_capacity = 0;
 };
 
 // "cpu" for "cpu0/avx2-8way", "cuda" for "cuda0/...": the backend name up to its first digit
@@ -62,6 +66,7 @@ nlohmann::json SummaryJson(const ApiView& v);
 nlohmann::json DevicesJson(const ApiView& v);
 nlohmann::json PoolsJson(const ApiView& v);
 nlohmann::json SharesJson(const ApiView& v);
+nlohmann::json HistoryJson(const ApiView& v);
 
 // Prometheus text exposition format 0.0.4, every family with # HELP and # TYPE.
 std::string PrometheusText(const ApiView& v);

@@ -2,6 +2,7 @@
 // tools poll: summary, devs, pools, version. Replies keep cgminer's key names, key order,
 // status codes and the trailing "id":1; the differences are listed in docs/api.md.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "miner/api/api_view.hpp"
@@ -37,12 +38,37 @@ std::string Dump(const ojson& j) {
     return j.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
+// cgminer prints its floats with printf and fixed decimals (api.c): MH/s and utility "%.2f",
+// total MH "%.4f", difficulties "%.8f", percentages "%.4f". JSON numbers here are the same
+// values rounded the same way, so that no 0.04000000000000002 reaches a fleet tool (the
+// trailing zeros of printf are not kept: 10.0, not 10.00).
+double Fixed(double x, int decimals) {
+    if (!std::isfinite(x)) {
+        return 0.0;
+    }
+    const double scale = std::pow(10.0, decimals);
+    const double r = std::round(x * scale) / scale;
+    return r == 0 ? 0.0 : r; // never -0
+}
+
 double Mhs(double hps) {
-    return hps / 1e6;
+    return Fixed(hps / 1e6, 2);
+}
+
+double TotalMh(double hashes) {
+    return Fixed(hashes / 1e6, 4);
+}
+
+double Diff(double difficulty) {
+    return Fixed(difficulty, 8);
+}
+
+double Utility(double per_minute) {
+    return Fixed(per_minute, 2);
 }
 
 double Percent(double part, double whole) {
-    return whole > 0 ? 100.0 * part / whole : 0.0;
+    return whole > 0 ? Fixed(100.0 * part / whole, 4) : 0.0;
 }
 
 ojson Status(const ApiView& v, bool ok, int code, std::string msg) {
@@ -80,19 +106,19 @@ ojson Summary(const ApiView& v) {
                {"Accepted", c.accepted},
                {"Rejected", c.rejected},
                {"Hardware Errors", c.hardware_errors},
-               {"Utility", minutes > 0 ? double(c.accepted) / minutes : 0.0},
+               {"Utility", minutes > 0 ? Utility(double(c.accepted) / minutes) : 0.0},
                {"Discarded", 0},
                {"Stale", c.stale},
                {"Get Failures", 0},
                {"Local Work", c.found},
                {"Remote Failures", 0},
                {"Network Blocks", 0},
-               {"Total MH", Mhs(double(t.hashes))},
-               {"Work Utility", minutes > 0 ? c.accepted_difficulty_sum / minutes : 0.0},
-               {"Difficulty Accepted", c.accepted_difficulty_sum},
+               {"Total MH", TotalMh(double(t.hashes))},
+               {"Work Utility", minutes > 0 ? Utility(c.accepted_difficulty_sum / minutes) : 0.0},
+               {"Difficulty Accepted", Diff(c.accepted_difficulty_sum)},
                {"Difficulty Rejected", 0},
                {"Difficulty Stale", 0},
-               {"Best Share", c.best_difficulty},
+               {"Best Share", Diff(c.best_difficulty)},
                {"Device Hardware%",
                 Percent(double(c.hardware_errors), double(c.hardware_errors + c.found))},
                {"Device Rejected%", Percent(double(c.rejected), double(c.found))},
@@ -127,9 +153,9 @@ ojson Devs(const ApiView& v) {
         d["Accepted"] = c.accepted;
         d["Rejected"] = c.rejected;
         d["Hardware Errors"] = c.hardware_errors;
-        d["Utility"] = elapsed > 0 ? double(c.accepted) * 60 / elapsed : 0.0;
-        d["Total MH"] = Mhs(double(b.hashes));
-        d["Difficulty Accepted"] = c.accepted_difficulty_sum;
+        d["Utility"] = elapsed > 0 ? Utility(double(c.accepted) * 60 / elapsed) : 0.0;
+        d["Total MH"] = TotalMh(double(b.hashes));
+        d["Difficulty Accepted"] = Diff(c.accepted_difficulty_sum);
         d["Difficulty Rejected"] = 0;
         d["No Device"] = false;
         d["Device Hardware%"] =
@@ -172,18 +198,18 @@ ojson Pools(const ApiView& v) {
         e["Diff1 Shares"] = 0;
         e["Proxy Type"] = "";
         e["Proxy"] = "";
-        e["Difficulty Accepted"] = a ? c.accepted_difficulty_sum : 0.0;
+        e["Difficulty Accepted"] = a ? Diff(c.accepted_difficulty_sum) : 0.0;
         e["Difficulty Rejected"] = 0;
         e["Difficulty Stale"] = 0;
-        e["Last Share Difficulty"] = a ? p.difficulty : 0.0;
-        e["Work Difficulty"] = p.difficulty;
+        e["Last Share Difficulty"] = a ? Diff(p.difficulty) : 0.0;
+        e["Work Difficulty"] = Diff(p.difficulty);
         e["Has Stratum"] = true;
         e["Stratum Active"] = p.active && p.connected;
         e["Stratum URL"] = p.active && p.connected ? host : "";
-        e["Stratum Difficulty"] = p.difficulty;
+        e["Stratum Difficulty"] = Diff(p.difficulty);
         e["Has Vmask"] = p.version_mask != 0;
         e["Has GBT"] = false;
-        e["Best Share"] = a ? c.best_difficulty : 0.0;
+        e["Best Share"] = a ? Diff(c.best_difficulty) : 0.0;
         e["Pool Rejected%"] = a ? Percent(double(c.rejected), resolved) : 0.0;
         e["Pool Stale%"] = a ? Percent(double(c.stale), resolved) : 0.0;
         e["Bad Work"] = 0;

@@ -1,5 +1,7 @@
 #include "miner/api/cgminer_server.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -40,7 +42,7 @@ bool Complete(std::string_view data) {
 CgminerServer::CgminerServer(asio::any_io_executor executor, HttpLimits limits, Handler handler)
     : m_limits(limits)
     , m_handler(std::move(handler))
-    , m_listener(std::move(executor), limits.max_connections,
+    , m_listener(std::move(executor), limits.max_connections, limits.max_connections_per_client,
                  [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
 
 CgminerServer::~CgminerServer() = default;
@@ -48,7 +50,8 @@ CgminerServer::~CgminerServer() = default;
 asio::awaitable<void> CgminerServer::Serve(beast::tcp_stream& stream) {
     std::string request;
     char buf[1024];
-    stream.expires_after(m_limits.request_timeout);
+    // A cgminer request is all header: the shorter deadline applies.
+    stream.expires_after(std::min(m_limits.header_timeout, m_limits.request_timeout));
     while (request.size() < MAX_REQUEST_BYTES) {
         auto [ec, n] = co_await stream.async_read_some(asio::buffer(buf), AS_TUPLE);
         request.append(buf, n);

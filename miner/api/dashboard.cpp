@@ -1,6 +1,8 @@
 // The dashboard at /: one self-contained page (no CDN, no build step). A small script polls
-// the JSON endpoints every few seconds, keeps the last 10 minutes of per-device hashrate in
-// memory and draws them on a canvas. The page shows only what the JSON API shows.
+// the JSON endpoints every few seconds and draws the miner's own hashrate history
+// (/api/v1/history, the last hour) on a canvas with a time axis. The page shows only what the
+// JSON API shows. Money has no currency symbol because the estimate's inputs carry none: the
+// amounts are in whatever currency --btc-price and --electricity-price were given in.
 #include "miner/api/api_routes.hpp"
 
 namespace nonceforge::miner::api {
@@ -26,7 +28,7 @@ header h1 { font-size:18px; margin:0; letter-spacing:.5px; }
 header .dim { color:var(--dim); }
 #error { display:none; background:var(--bad); color:#fff; padding:8px 24px; }
 main { padding:20px 24px; display:grid; gap:16px;
-       grid-template-columns:repeat(auto-fit, minmax(230px, 1fr)); }
+       grid-template-columns:repeat(auto-fit, minmax(260px, 1fr)); }
 .card { background:var(--card); border-radius:8px; padding:14px 16px; }
 .card h2 { font-size:12px; text-transform:uppercase; color:var(--dim); margin:0 0 8px;
            letter-spacing:.8px; font-weight:600; }
@@ -34,12 +36,19 @@ main { padding:20px 24px; display:grid; gap:16px;
 .wide { grid-column:1 / -1; }
 .kv { display:grid; grid-template-columns:auto 1fr; gap:2px 12px; font-variant-numeric:tabular-nums; }
 .kv span { overflow-wrap:anywhere; min-width:0; }
+.kv span.oneline { white-space:nowrap; overflow:hidden; text-overflow:ellipsis;
+                   overflow-wrap:normal; word-break:normal; }
+.note { color:var(--dim); font-size:12px; margin-top:8px; }
+.note code { white-space:nowrap; font:inherit; }
+#profit span:nth-child(even) { white-space:nowrap; overflow-wrap:normal; }
 .kv span:nth-child(odd) { color:var(--dim); }
 .ok { color:var(--ok); } .bad { color:var(--bad); } .warn { color:var(--warn); }
 table { width:100%; border-collapse:collapse; font-variant-numeric:tabular-nums; }
 th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--line); }
 th { color:var(--dim); font-weight:500; }
 canvas { width:100%; height:260px; display:block; }
+#time-axis { position:relative; height:18px; color:var(--dim); font-size:11px; }
+#time-axis span { position:absolute; top:2px; transform:translateX(-50%); white-space:nowrap; }
 #legend { display:flex; flex-wrap:wrap; gap:12px; margin-top:8px; color:var(--dim); }
 #legend i { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:4px; }
 </style>
@@ -75,7 +84,7 @@ canvas { width:100%; height:260px; display:block; }
   <section class="card">
     <h2>Pool</h2>
     <div class="kv">
-      <span>url</span><span id="pool-url">-</span>
+      <span>url</span><span class="oneline" id="pool-url">-</span>
       <span>state</span><span id="pool-state">-</span>
       <span>difficulty</span><span id="pool-difficulty">-</span>
       <span>latency</span><span id="pool-latency">-</span>
@@ -86,10 +95,12 @@ canvas { width:100%; height:260px; display:block; }
   <section class="card">
     <h2>Profit estimate (per day)</h2>
     <div class="kv" id="profit"><span>estimate</span><span>-</span></div>
+    <div class="note" id="profit-note"></div>
   </section>
   <section class="card wide">
-    <h2>Hashrate per device</h2>
+    <h2>Hashrate, last hour</h2>
     <canvas id="chart" width="1200" height="260"></canvas>
+    <div id="time-axis"></div>
     <div id="legend"></div>
   </section>
   <section class="card wide">
@@ -106,10 +117,14 @@ canvas { width:100%; height:260px; display:block; }
 </main>
 <script>
 "use strict";
-const REFRESH_MS = 3000, HISTORY = 200;
+const REFRESH_MS = 3000;
 const COLORS = ["#4c9ef0", "#4cc38a", "#f5b84b", "#f0616d", "#b07cf0", "#4cd4d4", "#f08c4c",
                 "#c0c84c", "#f04cb4", "#8ab4f8"];
-const history = new Map(); // device name -> [{t, hps}]
+const SERIES = [["hashrate_5s", "5 s average"], ["hashrate_1m", "1 min average"]];
+// Fixed locale, so the page reads the same everywhere: 1,234,567.89.
+const MONEY = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const BTC = new Intl.NumberFormat("en-US", { minimumFractionDigits: 8, maximumFractionDigits: 8 });
+let historyData = { interval_seconds: 10, points: [] };
 const $ = (id) => document.getElementById(id);
 
 function hashrate(h) {
@@ -122,6 +137,12 @@ function num(x, digits) {
   if (x === null || x === undefined) return "-";
   if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3)) return x.toExponential(3);
   return x.toFixed(digits === undefined ? 4 : digits).replace(/\.?0+$/, "") || "0";
+}
+function money(x) { return MONEY.format(x); }
+function twoDigits(n) { return String(n).padStart(2, "0"); }
+function clock(unix) { // HH:MM, local time
+  const d = new Date(unix * 1000);
+  return twoDigits(d.getHours()) + ":" + twoDigits(d.getMinutes());
 }
 function duration(s) {
   const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
@@ -157,15 +178,26 @@ function renderSummary(s) {
   text("network-difficulty", num(s.network_difficulty));
   const p = $("profit");
   p.replaceChildren();
-  const row = (k, v) => { for (const t of [k, v]) { const e = document.createElement("span");
-                                                    e.textContent = t; p.appendChild(e); } };
+  const row = (k, v, id, cls) => {
+    const key = document.createElement("span"), val = document.createElement("span");
+    key.textContent = k; val.textContent = v;
+    if (id) val.id = id;
+    if (cls) val.className = cls;
+    p.append(key, val);
+  };
   if (s.profit.available) {
-    row("BTC", s.profit.btc_per_day.toFixed(8));
-    row("revenue", s.profit.revenue_per_day.toFixed(4));
-    row("power", s.profit.power_cost_per_day.toFixed(4));
-    row("profit", s.profit.profit_per_day.toFixed(4));
+    row("mined", BTC.format(s.profit.btc_per_day) + " BTC", "profit-btc");
+    row("revenue", money(s.profit.revenue_per_day), "profit-revenue");
+    row("power cost", money(s.profit.power_cost_per_day), "profit-power");
+    row("profit", money(s.profit.profit_per_day), "profit-profit",
+        s.profit.profit_per_day >= 0 ? "ok" : "bad");
+    const opt = (name) => { const c = document.createElement("code"); c.textContent = name;
+                            return c; };
+    $("profit-note").replaceChildren("money in the currency of ", opt("--btc-price"), " and ",
+                                     opt("--electricity-price"));
   } else {
     row("estimate", s.profit.reason);
+    $("profit-note").replaceChildren();
   }
 }
 
@@ -173,6 +205,7 @@ function renderPools(pools) {
   const p = pools.pools.find((x) => x.active) || pools.pools[0];
   if (!p) return;
   text("pool-url", p.url);
+  $("pool-url").title = p.url;
   text("pool-state", p.state);
   text("pool-difficulty", num(p.difficulty));
   text("pool-latency", p.latency_ms_mean === null ? "-" : p.latency_ms_mean.toFixed(1) + " ms");
@@ -183,7 +216,6 @@ function renderPools(pools) {
 }
 
 function renderDevices(d) {
-  const now = Date.now();
   const body = $("devices");
   body.replaceChildren();
   for (const dev of d.devices) {
@@ -197,11 +229,11 @@ function renderDevices(d) {
     cell(row, dev.shares.stale, dev.shares.stale ? "warn" : "");
     cell(row, dev.hardware_errors, dev.hardware_errors ? "bad" : "");
     body.appendChild(row);
-    if (!history.has(dev.name)) history.set(dev.name, []);
-    const h = history.get(dev.name);
-    h.push({ t: now, hps: dev.hashrate_5s });
-    if (h.length > HISTORY) h.shift();
   }
+}
+
+function renderHistory(h) {
+  historyData = h;
   drawChart();
 }
 
@@ -221,6 +253,10 @@ function renderShares(s) {
   }
 }
 
+// The time axis spans at least 5 minutes (a young miner's line starts at the right) and is
+// labelled HH:MM every TICK_STEPS[i] seconds, the first that gives at most 6 labels.
+const MIN_SPAN = 300, TICK_STEPS = [60, 120, 300, 600, 900, 1800, 3600];
+
 function drawChart() {
   const c = $("chart");
   const dpr = window.devicePixelRatio || 1;
@@ -230,50 +266,68 @@ function drawChart() {
   const g = c.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, h);
-  const pad = { l: 80, r: 10, t: 10, b: 20 };
-  let max = 0, t0 = Infinity, t1 = -Infinity;
-  for (const pts of history.values()) for (const p of pts) {
-    max = Math.max(max, p.hps); t0 = Math.min(t0, p.t); t1 = Math.max(t1, p.t);
+  const axis = $("time-axis");
+  axis.replaceChildren();
+  const pts = historyData.points;
+  g.fillStyle = "#8a94a3"; g.font = "11px system-ui, sans-serif";
+  if (!pts.length) {
+    g.fillText("no history yet: the miner records a point every " +
+               historyData.interval_seconds + " s", 80, h / 2);
+    return;
   }
-  if (!isFinite(t0)) return;
+  const pad = { l: 80, r: 16, t: 10, b: 4 };
+  const t1 = pts[pts.length - 1].time_unix;
+  const t0 = Math.min(pts[0].time_unix, t1 - MIN_SPAN);
+  let max = 0;
+  for (const p of pts) for (const [key] of SERIES) max = Math.max(max, p[key]);
   max = max > 0 ? max * 1.1 : 1;
-  const span = Math.max(t1 - t0, REFRESH_MS);
-  const x = (t) => pad.l + (w - pad.l - pad.r) * (t - t0) / span;
+  const x = (t) => pad.l + (w - pad.l - pad.r) * (t - t0) / (t1 - t0);
   const y = (v) => h - pad.b - (h - pad.t - pad.b) * v / max;
-  g.strokeStyle = "#2a3340"; g.fillStyle = "#8a94a3"; g.font = "11px system-ui, sans-serif";
-  g.lineWidth = 1;
+  g.strokeStyle = "#2a3340"; g.lineWidth = 1;
   for (let i = 0; i <= 4; i++) {
     const v = max * i / 4, yy = y(v);
     g.beginPath(); g.moveTo(pad.l, yy); g.lineTo(w - pad.r, yy); g.stroke();
     g.fillText(hashrate(v), 4, yy + 4);
   }
+  const step = TICK_STEPS.find((s) => (t1 - t0) / s <= 6) || 3600;
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+    const xx = x(t);
+    g.beginPath(); g.moveTo(xx, pad.t); g.lineTo(xx, h - pad.b); g.stroke();
+    const label = document.createElement("span");
+    label.textContent = clock(t);
+    label.style.left = xx + "px";
+    axis.appendChild(label);
+  }
   const legend = $("legend");
   legend.replaceChildren();
-  let i = 0;
-  for (const [name, pts] of history) {
-    const color = COLORS[i++ % COLORS.length];
-    g.strokeStyle = color; g.lineWidth = 2;
+  SERIES.forEach(([key, name], i) => {
+    const color = COLORS[i % COLORS.length];
+    g.strokeStyle = color; g.fillStyle = color; g.lineWidth = 2;
     g.beginPath();
-    pts.forEach((p, k) => (k ? g.lineTo(x(p.t), y(p.hps)) : g.moveTo(x(p.t), y(p.hps))));
-    if (pts.length === 1) g.arc(x(pts[0].t), y(pts[0].hps), 2, 0, 2 * Math.PI);
+    pts.forEach((p, k) => (k ? g.lineTo(x(p.time_unix), y(p[key]))
+                             : g.moveTo(x(p.time_unix), y(p[key]))));
     g.stroke();
+    if (pts.length === 1) {
+      g.beginPath(); g.arc(x(pts[0].time_unix), y(pts[0][key]), 3, 0, 2 * Math.PI); g.fill();
+    }
     const item = document.createElement("span");
     const swatch = document.createElement("i");
     swatch.style.background = color;
     item.append(swatch, name);
     legend.appendChild(item);
-  }
+  });
 }
 
 async function refresh() {
   try {
-    const [summary, devices, pools, shares] = await Promise.all([
+    const [summary, devices, pools, shares, history] = await Promise.all([
       get("api/v1/summary"), get("api/v1/devices"), get("api/v1/pools"),
-      get("api/v1/shares?limit=10")]);
+      get("api/v1/shares?limit=10"), get("api/v1/history")]);
     renderSummary(summary);
     renderDevices(devices);
     renderPools(pools);
     renderShares(shares);
+    renderHistory(history);
     $("error").style.display = "none";
   } catch (e) {
     const err = $("error");

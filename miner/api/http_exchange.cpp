@@ -1,5 +1,6 @@
 #include "miner/api/http_exchange.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <sstream>
 
@@ -71,6 +72,23 @@ bool ConstantTimeEquals(std::string_view given, std::string_view expected) {
     return diff == 0;
 }
 
+bool BearerMatches(std::string_view authorization, std::string_view token) {
+    constexpr std::string_view SCHEME = "bearer";
+    if (authorization.size() <= SCHEME.size() || authorization[SCHEME.size()] != ' ') {
+        return false;
+    }
+    for (std::size_t i = 0; i < SCHEME.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(authorization[i])) != SCHEME[i]) {
+            return false;
+        }
+    }
+    std::string_view credentials = authorization.substr(SCHEME.size());
+    while (!credentials.empty() && credentials.front() == ' ') {
+        credentials.remove_prefix(1);
+    }
+    return ConstantTimeEquals(credentials, token);
+}
+
 void ApplyLimits(RequestParser& parser, const HttpLimits& limits) {
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
@@ -81,7 +99,7 @@ std::size_t ReadBufferBytes(const HttpLimits& limits) {
 }
 
 std::optional<Exchange> Answer(const boost::system::error_code& read_ec,
-                               const RequestParser& parser, std::string_view expected_authorization,
+                               const RequestParser& parser, const AccessRules& rules,
                                const HttpHandler& handler) {
     Exchange x;
     if (read_ec == http::error::header_limit || read_ec == http::error::buffer_overflow) {
@@ -102,8 +120,16 @@ std::optional<Exchange> Answer(const boost::system::error_code& read_ec,
         const auto& req = parser.get();
         x.version = req.version();
         x.keep_alive = req.keep_alive();
-        if (!expected_authorization.empty() &&
-            !ConstantTimeEquals(req[http::field::authorization], expected_authorization)) {
+        const std::size_t hosts = req.count(http::field::host);
+        // RFC 9112 section 3.2: HTTP/1.1 needs exactly one Host; HTTP/1.0 may omit it.
+        if (hosts > 1 || (hosts == 0 && req.version() >= 11)) {
+            x.reply = Error(400, "a request needs exactly one Host header");
+            x.linger = true;
+        } else if (hosts == 1 && !rules.hosts.Allows(req[http::field::host])) {
+            x.reply = Error(403, "host not allowed (see --api-allow-host)");
+            x.keep_alive = false;
+        } else if (!rules.token.empty() &&
+                   !BearerMatches(req[http::field::authorization], rules.token)) {
             x.reply = Error(401, "missing or wrong bearer token");
         } else if (req.method() != http::verb::get) {
             x.reply = Error(405, "method not allowed: the API is read-only (GET)");
@@ -139,8 +165,8 @@ Response MakeResponse(const Exchange& x) {
     return res;
 }
 
-std::string ServeBytes(std::string_view request, const HttpLimits& limits,
-                       std::string_view expected_authorization, const HttpHandler& handler) {
+std::string ServeBytes(std::string_view request, const HttpLimits& limits, const AccessRules& rules,
+                       const HttpHandler& handler) {
     MemoryStream stream(request);
     beast::flat_buffer buffer(ReadBufferBytes(limits));
     std::ostringstream out;
@@ -149,7 +175,7 @@ std::string ServeBytes(std::string_view request, const HttpLimits& limits,
         ApplyLimits(parser, limits);
         boost::system::error_code ec;
         http::read(stream, buffer, parser, ec);
-        const auto x = Answer(ec, parser, expected_authorization, handler);
+        const auto x = Answer(ec, parser, rules, handler);
         if (!x) {
             break;
         }

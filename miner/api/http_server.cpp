@@ -1,5 +1,9 @@
 #include "miner/api/http_server.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <tuple>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -23,12 +27,12 @@ constexpr std::size_t LINGER_BYTES = 64 * 1024;
 
 } // namespace
 
-HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, std::string token,
+HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, AccessRules rules,
                        Handler handler)
     : m_limits(limits)
-    , m_expected_authorization(token.empty() ? std::string() : "Bearer " + token)
+    , m_rules(std::move(rules))
     , m_handler(std::move(handler))
-    , m_listener(std::move(executor), limits.max_connections,
+    , m_listener(std::move(executor), limits.max_connections, limits.max_connections_per_client,
                  [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
 
 HttpServer::~HttpServer() = default;
@@ -39,10 +43,17 @@ asio::awaitable<void> HttpServer::Serve(beast::tcp_stream& stream) {
     while (!m_listener.Stopped()) {
         RequestParser parser;
         ApplyLimits(parser, m_limits);
-        stream.expires_after(m_limits.request_timeout);
-        auto [read_ec, n] = co_await http::async_read(stream, buffer, parser, AS_TUPLE);
+        // The headers have their own, shorter deadline: a connection that sends nothing gives
+        // its slot back soon. The body (if any) must then arrive by the request's deadline.
+        const auto request_deadline = std::chrono::steady_clock::now() + m_limits.request_timeout;
+        stream.expires_after(std::min(m_limits.header_timeout, m_limits.request_timeout));
+        auto [read_ec, n] = co_await http::async_read_header(stream, buffer, parser, AS_TUPLE);
+        if (!read_ec && !parser.is_done()) {
+            stream.expires_at(request_deadline);
+            std::tie(read_ec, n) = co_await http::async_read(stream, buffer, parser, AS_TUPLE);
+        }
         (void)n;
-        const auto exchange = Answer(read_ec, parser, m_expected_authorization, m_handler);
+        const auto exchange = Answer(read_ec, parser, m_rules, m_handler);
         if (!exchange) {
             break; // a slow client (its socket is already closed), closed, reset or stopped
         }

@@ -2,10 +2,11 @@
 // deadlines and caps; what each request gets is decided in http_exchange. It enforces what
 // an exposed endpoint needs and nothing more: GET only (405 otherwise), bounded headers (431)
 // and body (413), a deadline for each request to arrive and each reply to leave (slow clients
-// are disconnected), a cap on open connections (the next one is closed at once), and, when a
-// token is set, `Authorization: Bearer TOKEN` on every request (401 otherwise), compared in
-// constant time. Runs on one executor's thread; Start and Stop are called on that thread or
-// before it runs.
+// are disconnected; the headers have a shorter deadline of their own), caps on open
+// connections in all and per client address (the next one is closed at once), a Host header
+// that is ours (403 otherwise, against DNS rebinding) and, when a token is set,
+// `Authorization: Bearer TOKEN` on every request (401 otherwise), compared in constant time. Runs
+// on one executor's thread; Start and Stop are called on that thread or before it runs.
 #pragma once
 
 #include <cstddef>
@@ -31,7 +32,7 @@ class HttpServer {
 public:
     using Handler = HttpHandler;
 
-    HttpServer(boost::asio::any_io_executor executor, HttpLimits limits, std::string token,
+    HttpServer(boost::asio::any_io_executor executor, HttpLimits limits, AccessRules rules,
                Handler handler);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -49,7 +50,7 @@ private:
     boost::asio::awaitable<void> Serve(boost::beast::tcp_stream& stream);
 
     HttpLimits m_limits;
-    std::string m_expected_authorization; // "Bearer TOKEN", empty when no token
+    AccessRules m_rules;
     Handler m_handler;
     Listener m_listener;
 };

@@ -12,9 +12,11 @@ namespace nonceforge::miner::api {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-Listener::Listener(asio::any_io_executor executor, std::size_t max_connections, Session session)
+Listener::Listener(asio::any_io_executor executor, std::size_t max_connections,
+                   std::size_t max_per_client, Session session)
     : m_executor(std::move(executor))
     , m_max_connections(max_connections)
+    , m_max_per_client(max_per_client)
     , m_session(std::move(session))
     , m_acceptor(m_executor) {}
 
@@ -60,27 +62,37 @@ asio::awaitable<void> Listener::AcceptLoop() {
             }
             continue; // e.g. the peer reset before accept, or out of file descriptors
         }
-        if (m_open >= m_max_connections) {
+        boost::system::error_code rec;
+        const asio::ip::address client = socket.remote_endpoint(rec).address();
+        if (rec || m_open >= m_max_connections || m_per_client[client] >= m_max_per_client) {
+            if (!rec && m_per_client[client] == 0) {
+                m_per_client.erase(client);
+            }
             boost::system::error_code ignored;
-            socket.close(ignored); // over the cap: closed at once, the miner is unaffected
+            socket.close(ignored); // over a cap: closed at once, the miner is unaffected
             continue;
         }
         ++m_open;
-        asio::co_spawn(m_executor, Serve(std::move(socket)), asio::detached);
+        ++m_per_client[client];
+        asio::co_spawn(m_executor, Serve(std::move(socket), client), asio::detached);
     }
 }
 
-asio::awaitable<void> Listener::Serve(tcp::socket socket) {
+asio::awaitable<void> Listener::Serve(tcp::socket socket, asio::ip::address client) {
     boost::beast::tcp_stream stream(std::move(socket));
     m_sockets.insert(&stream.socket());
     struct Unregister {
         Listener* self;
         tcp::socket* s;
+        asio::ip::address client;
         ~Unregister() {
             self->m_sockets.erase(s);
             --self->m_open;
+            if (--self->m_per_client[client] == 0) {
+                self->m_per_client.erase(client);
+            }
         }
-    } unregister{this, &stream.socket()};
+    } unregister{this, &stream.socket(), client};
     co_await m_session(stream);
     boost::system::error_code ignored;
     stream.socket().close(ignored);

@@ -388,6 +388,8 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_option("--api-token", o.api.token,
                     "Require 'Authorization: Bearer TOKEN' (needed off loopback)")
         ->envname("NONCEFORGE_API_TOKEN");
+    cmd->add_option("--api-allow-host", o.api.allowed_hosts,
+                    "Also answer HTTP requests with this Host header (repeatable; * for any)");
     cmd->add_option("--api-cgminer", o.api.cgminer_bind,
                     "cgminer-compatible API on ADDRESS:PORT, e.g. 127.0.0.1:4028 (default: off)");
     cmd->add_flag("--api-cgminer-remote", o.api.cgminer_remote,

@@ -245,6 +245,60 @@ TEST(ApiEndpoints, SharesAreTheLatestVerdictsNewestFirst) {
     }
 }
 
+TEST(ApiEndpoints, HistoryIsTheMinersOwnRingOfPoints) {
+    ApiMiner m([](miner::MineOptions& o) {
+        o.api.history_interval = std::chrono::seconds(1);
+        o.api.history_points = 4;
+    });
+    ASSERT_TRUE(m.WaitUntilMining(1)) << m.Log();
+    json h;
+    // Six ticks at least: the ring of 4 is full and has dropped its oldest points.
+    ASSERT_TRUE(WaitFor(
+        [&] {
+            h = GetJson(m.HttpPort(), "/api/v1/history");
+            return h.value("count", 0) == 4 && !h["points"].empty() &&
+                   h["points"].back().value("hashrate_5s", 0.0) > 0;
+        },
+        15s))
+        << h.dump();
+    std::this_thread::sleep_for(2500ms);
+    h = GetJson(m.HttpPort(), "/api/v1/history");
+    ExpectKeys(h,
+               {{"interval_seconds", json::value_t::number_unsigned},
+                {"capacity", json::value_t::number_unsigned},
+                {"count", json::value_t::number_unsigned},
+                {"points", json::value_t::array}},
+               "history");
+    EXPECT_EQ(h["interval_seconds"], 1);
+    EXPECT_EQ(h["capacity"], 4);
+    ASSERT_EQ(h["points"].size(), 4u);
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    int64_t previous = 0;
+    uint64_t accepted = 0;
+    for (const json& p : h["points"]) {
+        ExpectKeys(p,
+                   {{"time_unix", json::value_t::number_unsigned},
+                    {"hashrate_5s", json::value_t::number_float},
+                    {"hashrate_1m", json::value_t::number_float},
+                    {"accepted", json::value_t::number_unsigned},
+                    {"rejected", json::value_t::number_unsigned},
+                    {"stale", json::value_t::number_unsigned}},
+                   "history.points[]");
+        const int64_t t = p["time_unix"].get<int64_t>();
+        EXPECT_GT(t, previous) << "oldest first, one per interval";
+        EXPECT_LE(t, now);
+        EXPECT_GE(p["accepted"].get<uint64_t>(), accepted) << "counters never go back";
+        previous = t;
+        accepted = p["accepted"].get<uint64_t>();
+    }
+    EXPECT_GE(h["points"][0]["time_unix"].get<int64_t>(), now - 10)
+        << "the oldest points were dropped";
+    EXPECT_GT(h["points"].back()["hashrate_5s"].get<double>(), 0);
+    EXPECT_GE(accepted, 1u);
+}
+
 TEST(MetricsEndpoint, PrometheusTextParsesLineByLine) {
     ApiMiner m;
     ASSERT_TRUE(m.WaitUntilMining()) << m.Log();
@@ -322,6 +376,8 @@ TEST(DashboardPage, IsOneSelfContainedPage) {
         EXPECT_NE(r.body.find("<canvas id=\"chart\""), std::string::npos);
         EXPECT_NE(r.body.find("id=\"hashrate\""), std::string::npos);
         EXPECT_NE(r.body.find("api/v1/summary"), std::string::npos);
+        EXPECT_NE(r.body.find("api/v1/history"), std::string::npos);
+        EXPECT_NE(r.body.find("id=\"time-axis\""), std::string::npos);
         // Nothing from elsewhere: no external scripts, styles or fonts.
         EXPECT_EQ(r.body.find("<script src"), std::string::npos);
         EXPECT_EQ(r.body.find("http://"), std::string::npos);

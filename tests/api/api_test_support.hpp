@@ -179,16 +179,20 @@ struct Exchange {
     std::chrono::milliseconds elapsed{0};
 };
 
-// Connects to 127.0.0.1:port, writes `chunks` (`gap` apart), then reads until the peer closes
-// or `limit` passes.
-inline Exchange Talk(uint16_t port, std::vector<std::string> chunks,
-                     std::chrono::milliseconds limit = 5s, std::chrono::milliseconds gap = 0ms) {
+// Connects from `source` (a loopback address such as 127.0.0.2; the whole of 127.0.0.0/8 is
+// this machine, so tests can be several clients) to 127.0.0.1:port, writes `chunks` (`gap`
+// apart), then reads until the peer closes or `limit` passes.
+inline Exchange TalkFrom(const std::string& source, uint16_t port, std::vector<std::string> chunks,
+                         std::chrono::milliseconds limit = 5s,
+                         std::chrono::milliseconds gap = 0ms) {
     Exchange x;
     asio::io_context ioc;
     const auto start = std::chrono::steady_clock::now();
     auto run = [&]() -> asio::awaitable<void> {
         constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
         asio::ip::tcp::socket s(ioc);
+        s.open(asio::ip::tcp::v4());
+        s.bind({asio::ip::make_address(source), 0});
         auto [cec] = co_await s.async_connect({asio::ip::make_address("127.0.0.1"), port}, tuple);
         if (cec) {
             co_return;
@@ -223,6 +227,37 @@ inline Exchange Talk(uint16_t port, std::vector<std::string> chunks,
     return x;
 }
 
+// The same from 127.0.0.1.
+inline Exchange Talk(uint16_t port, std::vector<std::string> chunks,
+                     std::chrono::milliseconds limit = 5s, std::chrono::milliseconds gap = 0ms) {
+    return TalkFrom("127.0.0.1", port, std::move(chunks), limit, gap);
+}
+
+// `n` connections from `source` to 127.0.0.1:port, opened and left idle.
+inline std::vector<asio::ip::tcp::socket> OpenIdle(asio::io_context& ioc, const std::string& source,
+                                                   uint16_t port, int n) {
+    std::vector<asio::ip::tcp::socket> sockets;
+    for (int i = 0; i < n; ++i) {
+        asio::ip::tcp::socket s(ioc);
+        s.open(asio::ip::tcp::v4());
+        s.bind({asio::ip::make_address(source), 0});
+        boost::system::error_code ec;
+        s.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+        EXPECT_FALSE(ec) << ec.message();
+        sockets.push_back(std::move(s));
+    }
+    return sockets;
+}
+
+// Whether the server has closed `s` (a read ends at once with EOF or a reset): non-blocking.
+inline bool ClosedByServer(asio::ip::tcp::socket& s) {
+    s.non_blocking(true);
+    char c;
+    boost::system::error_code ec;
+    s.read_some(asio::buffer(&c, 1), ec);
+    return ec && ec != asio::error::would_block;
+}
+
 struct HttpResult {
     bool ok = false; // a complete response arrived
     unsigned status = 0;
@@ -248,15 +283,25 @@ inline HttpResult ParseHttp(const std::string& raw) {
     return r;
 }
 
-// One request (Connection: close), with optional extra header lines ("Name: value").
-inline HttpResult Request(uint16_t port, const std::string& method, const std::string& target,
-                          const std::vector<std::string>& headers = {}) {
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+// The text of one request (Connection: close) with optional extra header lines
+// ("Name: value") after `host_line` ("Host: 127.0.0.1"; empty for none).
+inline std::string RequestText(const std::string& method, const std::string& target,
+                               const std::vector<std::string>& headers,
+                               const std::string& host_line = "Host: 127.0.0.1") {
+    std::string req = method + " " + target + " HTTP/1.1\r\n";
+    if (!host_line.empty()) {
+        req += host_line + "\r\n";
+    }
     for (const auto& h : headers) {
         req += h + "\r\n";
     }
     req += "Connection: close\r\n\r\n";
-    return ParseHttp(Talk(port, {req}).received);
+    return req;
+}
+
+inline HttpResult Request(uint16_t port, const std::string& method, const std::string& target,
+                          const std::vector<std::string>& headers = {}) {
+    return ParseHttp(Talk(port, {RequestText(method, target, headers)}).received);
 }
 
 inline HttpResult Get(uint16_t port, const std::string& target,

@@ -1,6 +1,8 @@
 // The dashboard in a real browser: headless Chromium loads the page of a running miner, runs
-// its script against the live JSON endpoints, and must render a hashrate above zero. The
-// rendered DOM is checked and a screenshot is saved in the build tree (NF_BROWSER_OUTPUT_DIR).
+// its script against the live JSON endpoints, and must render a hashrate above zero with its
+// unit, money with thousands separators and its currency label, BTC with 8 decimals, and the
+// history chart with a HH:MM time axis. The rendered DOM is checked and a screenshot is saved
+// in the build tree (NF_BROWSER_OUTPUT_DIR).
 // Skips itself, saying why, when Chromium is not installed.
 #include <cstdlib>
 #include <filesystem>
@@ -46,7 +48,7 @@ int RunChromium(const std::string& chromium, const fs::path& work, const std::st
         "' --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
         " --disable-component-update --disable-sync --disable-dev-shm-usage"
         " --user-data-dir='" +
-        profile.string() + "' --window-size=1280,900 --virtual-time-budget=8000 " + mode + " '" +
+        profile.string() + "' --window-size=1280,1300 --virtual-time-budget=8000 " + mode + " '" +
         url + "' >'" + out.string() + "' 2>'" + (work / "chromium.log").string() + "'";
     const int rc = std::system(cmd.c_str());
     std::error_code ec;
@@ -62,9 +64,17 @@ TEST(DashboardBrowser, RendersALiveHashrateAndSavesAScreenshot) {
         GTEST_SKIP() << "chromium is not installed (apt-get install chromium); the dashboard "
                         "browser test needs /usr/bin/chromium or NF_CHROMIUM";
     }
-    ApiMiner m([](miner::MineOptions& o) { o.threads = 2; });
+    ApiMiner m([](miner::MineOptions& o) {
+        o.threads = 2;
+        o.power_watts = 100;
+        o.electricity_price = 0.1;
+        o.btc_price = 50000;
+        o.api.history_interval = std::chrono::seconds(1); // a chart with a few points at once
+    });
     ASSERT_TRUE(m.Listening()) << m.Log();
     ASSERT_TRUE(m.WaitUntilMining(2)) << m.Log();
+    ASSERT_TRUE(WaitFor(
+        [&] { return GetJson(m.HttpPort(), "/api/v1/history").value("count", 0) >= 5; }, 15s));
     ASSERT_TRUE(WaitFor(
         [&] {
             const auto s = m.Snapshot();
@@ -97,9 +107,35 @@ TEST(DashboardBrowser, RendersALiveHashrateAndSavesAScreenshot) {
         << "the recent shares table is filled";
     EXPECT_NE(dom.find(R"(id="error" style="display: none;")"), std::string::npos)
         << "the page reports an error fetching the API";
-    // The chart legend lists both devices.
-    EXPECT_NE(dom.find("</i>cpu0/"), std::string::npos);
-    EXPECT_NE(dom.find("</i>cpu1/"), std::string::npos);
+    // Hashrates carry their unit in the devices table too.
+    EXPECT_TRUE(std::regex_search(dom, std::regex(R"(<td>[0-9.]+ [kMGTPE]?H/s</td>)")));
+    // The profit card: money with thousands separators and what currency it is in (the
+    // in-tree pool's difficulty 1 makes a CPU's estimate well above 1,000 a day), BTC with
+    // exactly 8 decimals.
+    std::smatch revenue;
+    EXPECT_TRUE(std::regex_search(
+        dom, revenue, std::regex(R"re(id="profit-revenue">([0-9]{1,3}(,[0-9]{3})+\.[0-9]{2})<)re")))
+        << dom.substr(dom.find("id=\"profit\""), 800);
+    EXPECT_TRUE(std::regex_search(
+        dom, std::regex(R"re(id="profit-power">0\.24<)re"))) // 100 W at 0.1 per kWh
+        << dom.substr(dom.find("id=\"profit\""), 800);
+    EXPECT_TRUE(std::regex_search(
+        dom, std::regex(R"re(id="profit-btc">[0-9]{1,3}(,[0-9]{3})*\.[0-9]{8} BTC<)re")))
+        << dom.substr(dom.find("id=\"profit\""), 800);
+    EXPECT_NE(dom.find("Profit estimate (per day)"), std::string::npos);
+    EXPECT_NE(dom.find("money in the currency of <code>--btc-price</code>"), std::string::npos);
+    // The pool URL stays on one line (ellipsis), with the whole URL in its title.
+    EXPECT_NE(dom.find(R"(class="oneline" id="pool-url" title="stratum+tcp://)"), std::string::npos)
+        << dom.substr(dom.find("pool-url"), 300);
+    // The history chart: a HH:MM time axis under it and its two series in the legend.
+    std::smatch axis;
+    EXPECT_TRUE(std::regex_search(
+        dom, axis,
+        std::regex(
+            R"re(id="time-axis">(<span style="left: [0-9.]+px;">[0-2][0-9]:[0-5][0-9]</span>){3,})re")))
+        << dom.substr(dom.find("time-axis"), 600);
+    EXPECT_NE(dom.find("</i>5 s average<"), std::string::npos);
+    EXPECT_NE(dom.find("</i>1 min average<"), std::string::npos);
 
     const fs::path shot = out_dir / "dashboard.png";
     fs::remove(shot);

@@ -22,13 +22,14 @@ namespace {
 using namespace nonceforge::miner::api;
 namespace http = boost::beast::http;
 
-constexpr std::string_view TOKEN = "Bearer fuzz-token";
+constexpr std::string_view TOKEN = "fuzz-token-0123456789";
 
 bool Documented(unsigned status) {
     switch (status) {
     case 200:
     case 400:
     case 401:
+    case 403:
     case 404:
     case 405:
     case 413:
@@ -53,11 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     }
     const std::string_view request(reinterpret_cast<const char*>(data + 1), size - 1);
     static const ApiView view = nonceforge::test::SampleView();
-    const std::string out = ServeBytes(request, limits, with_token ? TOKEN : std::string_view(),
-                                       [](std::string_view target) {
-                                           return Route(
-                                               target, [](std::size_t) { return view; }, 256);
-                                       });
+    AccessRules rules;
+    rules.token = with_token ? std::string(TOKEN) : std::string();
+    const std::string out = ServeBytes(request, limits, rules, [](std::string_view target) {
+        return Route(
+            target, [](std::size_t) { return view; }, 256);
+    });
 
     std::string_view rest = out;
     while (!rest.empty()) {
