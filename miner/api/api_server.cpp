@@ -61,40 +61,48 @@ ApiServer::ApiServer(asio::any_io_executor executor, ApiOptions options, ViewFn 
 
 ApiServer::~ApiServer() = default;
 
+std::optional<std::string> CheckApiOptions(const ApiOptions& options) {
+    auto http_ep = ParseBindAddress(options.bind);
+    if (!http_ep) {
+        return "--api-bind " + http_ep.error();
+    }
+    if (!options.token.empty()) {
+        if (auto bad = CheckToken(options.token)) {
+            return "--api-token " + *bad;
+        }
+    }
+    for (const std::string& host : options.allowed_hosts) {
+        if (host != "*" && !HostAllowlist::HostName(host)) {
+            return "--api-allow-host '" + host + "': expected a host name or IP address, or *";
+        }
+    }
+    if (!http_ep->address().is_loopback() && options.token.empty()) {
+        return "--api-bind " + options.bind +
+               " is not a loopback address: it needs --api-token TOKEN";
+    }
+    if (!options.cgminer_bind.empty()) {
+        auto ep = ParseBindAddress(options.cgminer_bind);
+        if (!ep) {
+            return "--api-cgminer " + ep.error();
+        }
+        if (!ep->address().is_loopback() && !options.cgminer_remote) {
+            return "--api-cgminer " + options.cgminer_bind +
+                   " is not a loopback address, and the cgminer API has no authentication: add "
+                   "--api-cgminer-remote to expose it anyway";
+        }
+    }
+    return std::nullopt;
+}
+
 core::Expected<bool, std::string> ApiServer::Start() {
     // Configuration first: nothing is bound when any of it is wrong.
+    if (auto bad = CheckApiOptions(m_options)) {
+        return core::MakeUnexpected(*bad);
+    }
     auto http_ep = ParseBindAddress(m_options.bind);
-    if (!http_ep) {
-        return core::MakeUnexpected("--api-bind " + http_ep.error());
-    }
-    if (!m_options.token.empty()) {
-        if (auto bad = CheckToken(m_options.token)) {
-            return core::MakeUnexpected("--api-token " + *bad);
-        }
-    }
-    for (const std::string& host : m_options.allowed_hosts) {
-        if (host != "*" && !HostAllowlist::HostName(host)) {
-            return core::MakeUnexpected("--api-allow-host '" + host +
-                                        "': expected a host name or IP address, or *");
-        }
-    }
-    if (!http_ep->address().is_loopback() && m_options.token.empty()) {
-        return core::MakeUnexpected("--api-bind " + m_options.bind +
-                                    " is not a loopback address: it needs --api-token TOKEN");
-    }
     std::optional<tcp::endpoint> cg_ep;
     if (!m_options.cgminer_bind.empty()) {
-        auto ep = ParseBindAddress(m_options.cgminer_bind);
-        if (!ep) {
-            return core::MakeUnexpected("--api-cgminer " + ep.error());
-        }
-        if (!ep->address().is_loopback() && !m_options.cgminer_remote) {
-            return core::MakeUnexpected(
-                "--api-cgminer " + m_options.cgminer_bind +
-                " is not a loopback address, and the cgminer API has no authentication: add "
-                "--api-cgminer-remote to expose it anyway");
-        }
-        cg_ep = *ep;
+        cg_ep = *ParseBindAddress(m_options.cgminer_bind);
     }
 
     AccessRules rules{HostAllowlist(http_ep->address(), m_options.allowed_hosts), m_options.token};

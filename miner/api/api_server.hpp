@@ -33,6 +33,9 @@ inline constexpr std::size_t MIN_TOKEN_CHARS = 16;
 // Why a --api-token is refused, or nothing when it is fine: at least MIN_TOKEN_CHARS visible
 // ASCII characters (a header value carries it; a space could never be sent back intact).
 std::optional<std::string> CheckToken(std::string_view token);
+// Every rule of the options (addresses, token, allowed hosts, loopback rules) without binding:
+// the one-line error, naming the option, or nothing. `mine` calls it before anything starts.
+std::optional<std::string> CheckApiOptions(const ApiOptions& options);
 
 // nonceforge's version, "0.1.0".
 std::string_view Version();

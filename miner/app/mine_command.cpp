@@ -103,11 +103,9 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
     j["log"] = {{"file", a.log_file},
                 {"level", spdlog::level::to_string_view(LogLevel(a)).data()},
                 {"color", !a.no_color && !NoColorRequested()}};
-    j["api"] = {{"enabled", o.api.enabled},
-                {"bind", o.api.bind},
-                {"token_set", !o.api.token.empty()},
-                {"cgminer_bind", o.api.cgminer_bind},
-                {"cgminer_remote", o.api.cgminer_remote}};
+    j["api"] = {{"enabled", o.api.enabled},           {"bind", o.api.bind},
+                {"token_set", !o.api.token.empty()},  {"allowed_hosts", o.api.allowed_hosts},
+                {"cgminer_bind", o.api.cgminer_bind}, {"cgminer_remote", o.api.cgminer_remote}};
     return j;
 }
 
@@ -167,13 +165,8 @@ std::string CheckBeforeStart(MineArgs& a) {
                std::string(NF_HAVE_CUDA ? "--no-cuda was given" : "built without CUDA") + ")";
     }
     if (o.api.enabled) {
-        if (auto ep = miner::api::ParseBindAddress(o.api.bind); !ep) {
-            return "--api-bind " + ep.error();
-        }
-    }
-    if (!o.api.cgminer_bind.empty()) {
-        if (auto ep = miner::api::ParseBindAddress(o.api.cgminer_bind); !ep) {
-            return "--api-cgminer " + ep.error();
+        if (auto bad = miner::api::CheckApiOptions(o.api)) {
+            return *bad;
         }
     }
     if (!a.log_file.empty()) {

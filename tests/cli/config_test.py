@@ -45,6 +45,8 @@ EQUIVALENT = {
     "api-bind": (["--api-bind", "127.0.0.1:4999"], {"api-bind": "127.0.0.1:4999"}),
     "api-token": (["--api-token", "0123456789abcdef0123"], {"api-token": "0123456789abcdef0123"}),
     "api-cgminer": (["--api-cgminer", "127.0.0.1:4028"], {"api-cgminer": "127.0.0.1:4028"}),
+    "api-allow-host": (["--api-allow-host", "rig.lan", "--api-allow-host", "10.0.0.5"],
+                       {"api-allow-host": ["rig.lan", "10.0.0.5"]}),
     "api-cgminer-remote": (["--api-cgminer-remote"], {"api-cgminer-remote": True}),
 }
 
@@ -86,7 +88,7 @@ class ConfigFile(CliTest):
         # hardware or a TLS pool (their keys are still accepted: see the next test).
         hardware_or_tls = {"cuda", "no-cuda", "no-cpu", "tls-ca", "tls-fingerprint",
                            "tls-insecure", "proxy", "protocol-dump", "retries", "retry-pause",
-                           "timeout", "api-allow-host"}
+                           "timeout"}
         options = mine_long_options()
         self.assertTrue({"url", "user", "threads", "config", "api-bind"} <= set(options), options)
         missing = [o for o in options
