@@ -114,6 +114,10 @@ api::ProfitView LiveProfit(const MineOptions& o, const StatsSnapshot& s, const c
         return view;
     }
     view.estimate = *e;
+    if (coinbase.height) {
+        view.network_warning =
+            profit::NotMainnetReason(core::DifficultyFromBits(job->nbits), *coinbase.height);
+    }
     return view;
 }
 
@@ -162,7 +166,7 @@ std::string FormatLiveProfit(const MineOptions& o, const StatsSnapshot& s, const
     std::snprintf(buf, sizeof buf,
                   " | est. %.8f BTC/day, revenue %.4f/day, power %.4f/day, profit %.4f/day",
                   e.btc_per_day, e.revenue_per_day, e.power_cost_per_day, e.profit_per_day);
-    return buf;
+    return buf + std::string(p.network_warning ? " (not mainnet: test figures)" : "");
 }
 
 std::string FormatSummary(const StatsSnapshot& s) {

@@ -50,7 +50,8 @@ json ProfitJson(const ProfitView& p) {
             {"sats_per_day", e.sats_per_day},
             {"revenue_per_day", e.revenue_per_day},
             {"power_cost_per_day", e.power_cost_per_day},
-            {"profit_per_day", e.profit_per_day}};
+            {"profit_per_day", e.profit_per_day},
+            {"network_warning", p.network_warning ? json(*p.network_warning) : json(nullptr)}};
 }
 
 const PoolView* ActivePool(const ApiView& v) {

@@ -40,6 +40,9 @@ struct PoolView {
 struct ProfitView {
     std::optional<profit::LiveEstimate> estimate;
     std::string unavailable; // why there is no estimate, when there is none
+    // profit::NotMainnetReason for the job's difficulty and height: the figures are a test
+    // network's, not money.
+    std::optional<std::string> network_warning;
 };
 
 struct ApiView {

@@ -195,6 +195,13 @@ function renderSummary(s) {
                             return c; };
     $("profit-note").replaceChildren("money in the currency of ", opt("--btc-price"), " and ",
                                      opt("--electricity-price"));
+    if (s.profit.network_warning) {
+      const w = document.createElement("div");
+      w.className = "bad";
+      w.id = "profit-warning";
+      w.textContent = "not mainnet: " + s.profit.network_warning;
+      $("profit-note").append(w);
+    }
   } else {
     row("estimate", s.profit.reason);
     $("profit-note").replaceChildren();

@@ -68,6 +68,23 @@ class Api(CliTest):
             finally:
                 m.stop()
 
+    def test_live_profit_carries_the_not_mainnet_warning(self):
+        with Pool() as pool:
+            m = RunningMiner(pool, ["--power-watts", "100", "--electricity-price", "0.1",
+                                    "--btc-price", "100000"])
+            try:
+                deadline = time.monotonic() + 20
+                profit = {}
+                while time.monotonic() < deadline and not profit.get("available"):
+                    status, body = m.get("/api/v1/summary", {"Host": "localhost"})
+                    self.assertEqual(status, 200)
+                    profit = json.loads(body)["profit"]
+                    time.sleep(0.5)
+                self.assertTrue(profit.get("available"), profit)
+                self.assertIn("far below mainnet", profit["network_warning"] or "")
+            finally:
+                m.stop()
+
     def test_allow_host_adds_a_name(self):
         with Pool() as pool:
             m = RunningMiner(pool, ["--api-allow-host", "rig.lan"])

@@ -134,6 +134,14 @@ class Log(CliTest):
         self.assertGreater(s["average_hashrate"], 0)
         self.assertNotIn("hunter22", json.dumps(s))
 
+    def test_live_profit_from_a_test_pool_says_it_is_not_mainnet(self):
+        r = run(["mine", "--duration", "3", "--no-api", "-t", "1", "--power-watts", "100",
+                 "--electricity-price", "0.1", "--btc-price", "100000", "--status-interval", "1"],
+                timeout=60)
+        self.assertEqual(r.rc, 0, r)
+        self.assertRegex(r.out, r"profitability \| est\. .*\(not mainnet: test figures\)")
+        self.assertIn("(not mainnet: test figures)", r.err)  # the status lines
+
     def test_unwritable_json_summary_is_refused_before_mining(self):
         self.assertUsageError(run(["mine", "--json-summary", self.path("none/x.json")]),
                               "--json-summary")
