@@ -86,6 +86,18 @@ class BadInput(CliTest):
                 self.assertEqual(r.rc, 0, r)
                 self.assertTrue(r.out.strip(), r)
 
+    def test_cpuminer_habits_are_understood(self):
+        # --benchmark without a subcommand runs `benchmark`.
+        r = run(["--benchmark", "--seconds", "0.2", "-t", "1", "--cpu-impl", "generic",
+                 "--no-cuda", "--json"], timeout=120)
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn('"generic"', r.out)
+        # Options alone mean `mine`; -a sha256d is accepted (checked here with --print-config).
+        r = run(["-a", "sha256d", "-o", "stratum+tcp://127.0.0.1:3333", "-u", "a.b", "-t", "2",
+                 "--print-config"])
+        self.assertEqual(r.rc, 0, r)
+        self.assertIn('"threads": 2', r.out)
+
     def test_top_level_help_says_options_alone_mean_mine(self):
         r = run(["--help"])
         self.assertIn("Options without a subcommand mean `mine`", r.out)

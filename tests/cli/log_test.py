@@ -142,6 +142,12 @@ class Log(CliTest):
         self.assertRegex(r.out, r"profitability \| est\. .*\(not mainnet: test figures\)")
         self.assertIn("(not mainnet: test figures)", r.err)  # the status lines
 
+    def test_pool_alone_says_where_it_listens_once(self):
+        r = run(["pool", "--port", "0", "--duration", "0.5"], timeout=30)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(r.err.count("listening"), 1, r)
+        self.assertIn("pool summary:", r.out)
+
     def test_unwritable_json_summary_is_refused_before_mining(self):
         self.assertUsageError(run(["mine", "--json-summary", self.path("none/x.json")]),
                               "--json-summary")
