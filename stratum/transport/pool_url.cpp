@@ -107,15 +107,23 @@ core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text) {
     if (host.empty() || host.size() > 253) {
         return MakeUnexpected(std::string("pool URL: missing or too long host name"));
     }
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
-        value > 65535) {
+    const auto value = ParseUrlPort(port);
+    if (!value) {
         return MakeUnexpected("pool URL: port must be 1..65535, got '" + std::string(port) + "'");
     }
     url.host = std::string(host);
-    url.port = uint16_t(value);
+    url.port = *value;
     return url;
+}
+
+std::optional<uint16_t> ParseUrlPort(std::string_view text) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
+        value > 65535) {
+        return std::nullopt;
+    }
+    return uint16_t(value);
 }
 
 } // namespace nonceforge::stratum

@@ -352,14 +352,12 @@ core::Expected<ProxyConfig, std::string> ParseProxyUrl(std::string_view text) {
     if (host.size() > 253) {
         return MakeUnexpected(std::string("proxy host name longer than 253 characters"));
     }
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 ||
-        value > 65535) {
+    const auto value = ParseUrlPort(port);
+    if (!value) {
         return MakeUnexpected("proxy port must be 1..65535, got '" + std::string(port) + "'");
     }
     proxy.host = std::string(host);
-    proxy.port = uint16_t(value);
+    proxy.port = *value;
     return proxy;
 }
 

@@ -26,6 +26,9 @@ struct PoolUrl {
 // The error says what is wrong and quotes the offending part.
 core::Expected<PoolUrl, std::string> ParsePoolUrl(std::string_view text);
 
+// A TCP port as written in a URL: digits only, 1..65535.
+std::optional<uint16_t> ParseUrlPort(std::string_view text);
+
 // A URL as typed, with the password of scheme://user:password@host replaced by ***, for
 // error messages: a log line must not leak the credential.
 std::string RedactUrlPassword(std::string_view text);
