@@ -62,6 +62,25 @@ std::chrono::milliseconds ReconnectPolicy::OnDisconnect(std::chrono::millisecond
     return Backoff();
 }
 
+std::chrono::milliseconds ReconnectPolicy::OnRejectStorm(bool move_on) {
+    m_failed_attempts = 0; // the connection was authorized: not a failed attempt
+    m_failures = 0;
+    if (!move_on) {
+        return std::chrono::milliseconds(0);
+    }
+    if (m_pool_count > 1) {
+        m_current = (m_current + 1) % m_pool_count;
+        m_primary_probes_ok = 0;
+        ++m_failovers;
+        // As for any failover: soon, but not at once, in case every pool in the list storms.
+        if (m_config.retry_pause) {
+            return *m_config.retry_pause;
+        }
+        return std::min(m_config.initial_backoff, NextDelay());
+    }
+    return NextDelay();
+}
+
 std::chrono::milliseconds ReconnectPolicy::OnRequestedReconnect(std::chrono::milliseconds wait) {
     m_failures = 0;
     m_failed_attempts = 0;

@@ -94,6 +94,42 @@ TEST(ReconnectPolicy, HealthyConnectionResetsTheBackoff) {
     EXPECT_EQ(p.OnDisconnect(1s).count(), 200); // dropped too soon: counts as a failure
 }
 
+TEST(ReconnectPolicy, FirstRejectStormReconnectsAtOnceToTheSamePool) {
+    ReconnectConfig c;
+    c.max_retries = 0;
+    ReconnectPolicy p(c, 2);
+    EXPECT_EQ(p.OnRejectStorm(false).count(), 0);
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    EXPECT_EQ(p.Failovers(), 0u);
+    EXPECT_FALSE(p.GaveUp()) << "the connection worked: not a failed attempt";
+}
+
+TEST(ReconnectPolicy, SecondRejectStormFailsOverSoon) {
+    ReconnectConfig c;
+    c.initial_backoff = 100ms;
+    c.jitter = 0;
+    ReconnectPolicy p(c, 3);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 100);
+    EXPECT_EQ(p.CurrentPool(), 1u);
+    EXPECT_EQ(p.Failovers(), 1u);
+    EXPECT_FALSE(p.OnPrimaryProbe(true)) << "the probes start counting after the failover";
+}
+
+TEST(ReconnectPolicy, SecondRejectStormOnALonePoolBacksOffLongerEachTime) {
+    ReconnectConfig c;
+    c.initial_backoff = 100ms;
+    c.max_backoff = 1000ms;
+    c.jitter = 0;
+    ReconnectPolicy p(c, 1);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 100);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 200);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 400);
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    c.retry_pause = 3s;
+    ReconnectPolicy paused(c, 1);
+    EXPECT_EQ(paused.OnRejectStorm(true), 3s) << "-R/--retry-pause is the exact wait";
+}
+
 TEST(ReconnectPolicy, ReturnsToThePrimaryAfterConsecutiveGoodProbes) {
     ReconnectConfig c;
     c.failover_after = 1;
