@@ -56,8 +56,9 @@ public:
     std::chrono::milliseconds OnRejectedByPool();
     // The pool refused every share of a session (a reject storm, see reject_storm.hpp); the
     // connection itself worked. First storm (`move_on` false): reconnect at once, for a fresh
-    // session. Another storm with no accepted share since (`move_on` true): the next pool at
-    // once when there is one, else the backoff delay, growing with each storm.
+    // session. Another storm with no accepted share since (`move_on` true): the next pool when
+    // there is one, after the short wait of any failover (at most initial_backoff; retry_pause
+    // when set), else the backoff delay, growing with each storm.
     std::chrono::milliseconds OnRejectStorm(bool move_on);
     // The pool itself asked us to go away and come back later (client.reconnect); no penalty.
     std::chrono::milliseconds OnRequestedReconnect(std::chrono::milliseconds wait);
