@@ -241,6 +241,9 @@ void StratumClient::WatchVerdict(const action::ShareVerdict& verdict) {
     if (!m_conn || m_conn->end_reason || m_storm) {
         return; // the connection is ending anyway: its last verdicts decide nothing
     }
+    if (verdict.kind == VerdictKind::Accepted) {
+        m_policy.OnShareAccepted();
+    }
     auto storm =
         m_storms.OnVerdict(verdict.kind, verdict.reason, verdict.share.hash, SteadyClock::now());
     if (!storm) {

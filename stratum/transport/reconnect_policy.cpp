@@ -69,6 +69,9 @@ std::chrono::milliseconds ReconnectPolicy::OnRejectStorm(bool move_on) {
         return std::chrono::milliseconds(0);
     }
     if (m_pool_count > 1) {
+        if (m_current == 0) {
+            ++m_primary_storm_exits;
+        }
         m_current = (m_current + 1) % m_pool_count;
         m_primary_probes_ok = 0;
         ++m_failovers;
@@ -87,12 +90,22 @@ std::chrono::milliseconds ReconnectPolicy::OnRequestedReconnect(std::chrono::mil
     return wait;
 }
 
+void ReconnectPolicy::OnShareAccepted() {
+    if (m_current == 0) {
+        m_primary_storm_exits = 0;
+    }
+}
+
+unsigned ReconnectPolicy::PrimaryProbesToReturn() const {
+    return m_config.primary_probes_to_return << std::min(m_primary_storm_exits, 5u);
+}
+
 bool ReconnectPolicy::OnPrimaryProbe(bool reachable) {
     if (m_current == 0) {
         return false;
     }
     m_primary_probes_ok = reachable ? m_primary_probes_ok + 1 : 0;
-    if (m_primary_probes_ok >= m_config.primary_probes_to_return) {
+    if (m_primary_probes_ok >= PrimaryProbesToReturn()) {
         m_current = 0;
         m_failures = 0;
         m_backoff_steps = 0;

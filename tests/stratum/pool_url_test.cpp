@@ -130,6 +130,37 @@ TEST(ReconnectPolicy, SecondRejectStormOnALonePoolBacksOffLongerEachTime) {
     EXPECT_EQ(paused.OnRejectStorm(true), 3s) << "-R/--retry-pause is the exact wait";
 }
 
+TEST(ReconnectPolicy, LeavingThePrimaryForAStormDoublesTheProbesToReturn) {
+    ReconnectConfig c;
+    c.primary_probes_to_return = 2;
+    ReconnectPolicy p(c, 2);
+    p.OnRejectStorm(true);
+    ASSERT_EQ(p.CurrentPool(), 1u);
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 4u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_FALSE(p.OnPrimaryProbe(true)) << i;
+    }
+    EXPECT_TRUE(p.OnPrimaryProbe(true));
+    p.OnRejectStorm(true); // the primary still refuses everything
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 8u);
+    p.OnShareAccepted(); // on the backup: says nothing about the primary
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 8u);
+    for (int i = 0; i < 7; ++i) {
+        EXPECT_FALSE(p.OnPrimaryProbe(true)) << i;
+    }
+    EXPECT_TRUE(p.OnPrimaryProbe(true));
+    p.OnShareAccepted(); // the primary works again
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 2u);
+    for (int i = 0; i < 10; ++i) {
+        p.OnRejectStorm(false);
+        p.OnRejectStorm(true);
+        p.OnPrimaryProbe(true);
+        while (!p.OnPrimaryProbe(true)) {
+        }
+    }
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 64u) << "capped at 32 times";
+}
+
 TEST(ReconnectPolicy, ReturnsToThePrimaryAfterConsecutiveGoodProbes) {
     ReconnectConfig c;
     c.failover_after = 1;
