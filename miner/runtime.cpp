@@ -397,6 +397,7 @@ MineResult MinerRuntime::Run() {
     cc.tls = m.options.tls;
     cc.allow_redirect = m.options.allow_redirect;
     cc.reconnect = m.options.reconnect;
+    cc.reject_storm = m.options.reject_storm;
     cc.timeouts = m.options.timeouts;
     cc.proxy = m.options.proxy;
     cc.protocol_dump = m.options.protocol_dump;

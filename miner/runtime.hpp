@@ -48,6 +48,9 @@ struct MineOptions {
     double pool_fee_percent = 0;
     api::ApiOptions api; // HTTP JSON/Prometheus/dashboard and cgminer APIs (off unless enabled)
     stratum::ReconnectConfig reconnect;
+    // --reject-storm: verified shares rejected in a row that end the session (0: never); see
+    // stratum::ClientConfig::reject_storm.
+    unsigned reject_storm = 10;
     stratum::TransportTimeouts timeouts;
     // A submit (or handshake request) unanswered this long: the share is lost.
     std::chrono::milliseconds response_timeout{30'000};

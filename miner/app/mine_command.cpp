@@ -99,6 +99,7 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
     j["retry_pause_seconds"] = o.reconnect.retry_pause
                                    ? nlohmann::json(o.reconnect.retry_pause->count() / 1000.0)
                                    : nlohmann::json(nullptr);
+    j["reject_storm"] = o.reject_storm;
     j["idle_timeout_seconds"] = o.timeouts.idle.count() / 1000.0;
     j["log"] = {{"file", a.log_file},
                 {"level", spdlog::level::to_string_view(LogLevel(a)).data()},
@@ -337,6 +338,11 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_option("-R,--retry-pause", a->retry_pause,
                     "Seconds between connection attempts (default: backoff from 1 s to 60 s)")
         ->check(Number("seconds", 0, false, 3600));
+    cmd->add_option("--reject-storm", o.reject_storm,
+                    "After N verified shares in a row are rejected (not stale), reconnect with a "
+                    "fresh session; a second time, fail over or back off (0: off)")
+        ->check(Count(0, 1000000))
+        ->capture_default_str();
     cmd->add_option("-T,--timeout", a->timeout,
                     "Reconnect when the pool sends nothing for this many seconds (default 180)")
         ->check(Number("seconds", 1, true, 86400));

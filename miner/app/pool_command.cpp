@@ -93,6 +93,11 @@ Command AddPoolCommand(CLI::App& root) {
     cmd->add_option("--tls-cert", a->cert, "PEM certificate: serve stratum+ssl")
         ->check(CLI::ExistingFile);
     cmd->add_option("--tls-key", a->key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+    cmd->add_option("--refuse-shares", a->config.refuse_shares,
+                    "Refuse every valid share with error 23 and this reason (a pool gone wrong, "
+                    "for testing miners)")
+        ->expected(0, 1)
+        ->default_str("Difficulty too low");
     cmd->add_option("--duration", a->duration, "Stop after this many seconds")
         ->check(Number("seconds", 0, false, 1e9));
     return {cmd, [a] { return Run(*a); }};

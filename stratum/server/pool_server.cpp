@@ -220,6 +220,14 @@ core::Expected<uint16_t, std::string> PoolServer::Impl::Start() {
     m_ctx->Log(PoolLogLevel::Info, std::string("pool listening on ") +
                                        (m_tls ? "stratum+ssl://" : "stratum+tcp://") +
                                        m_config.bind_address + ':' + std::to_string(m_port));
+    if (m_config.refuse_shares) {
+        m_ctx->Log(PoolLogLevel::Warn,
+                   "refusing " +
+                       (m_config.refuse_every > 1
+                            ? "one valid share in " + std::to_string(m_config.refuse_every)
+                            : std::string("every valid share")) +
+                       " with [23, \"" + *m_config.refuse_shares + "\", null]");
+    }
     return uint16_t(m_port);
 }
 

@@ -351,6 +351,12 @@ void PoolSession::OnSubmit(const json& id, const json& params) {
         ReplyReject(id, MakeReject(PoolErrorCode::LowDifficulty, "Low difficulty share"), worker);
         return;
     }
+    if (m_ctx.config.refuse_shares &&
+        ++m_valid_shares % std::max(m_ctx.config.refuse_every, 1u) == 0) {
+        ReplyReject(id, MakeReject(PoolErrorCode::LowDifficulty, *m_ctx.config.refuse_shares),
+                    worker);
+        return;
+    }
     job->shares.insert(share->key);
 
     AcceptedShare accepted;

@@ -58,7 +58,8 @@ private:
 
     bool m_subscribed = false;
     bool m_extranonce_subscribed = false;
-    bool m_working = false; // got its first difficulty and job
+    bool m_working = false;      // got its first difficulty and job
+    uint64_t m_valid_shares = 0; // shares that passed validation (for refuse_every)
     std::vector<std::string> m_workers;
     std::vector<uint8_t> m_extranonce1;
     uint32_t m_version_mask = 0;

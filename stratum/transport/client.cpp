@@ -143,7 +143,8 @@ StratumClient::StratumClient(asio::any_io_executor executor, ClientConfig config
     , m_policy(m_config.reconnect, m_config.pools.size())
     , m_sessions(m_config.pools.size())
     , m_sleep(m_executor)
-    , m_stop_signal(m_executor, SteadyClock::time_point::max()) {}
+    , m_stop_signal(m_executor, SteadyClock::time_point::max())
+    , m_storms(RejectStormConfig{.consecutive = m_config.reject_storm}) {}
 
 StratumClient::~StratumClient() = default;
 
@@ -234,6 +235,39 @@ void StratumClient::FeedShare(core::Share share) {
     m_held.push_back(std::move(share));
 }
 
+// Every share that reaches the session was re-verified by the dispatcher, so a pool that
+// refuses them all is refusing good work: leave the session (see Run for where to go next).
+void StratumClient::WatchVerdict(const action::ShareVerdict& verdict) {
+    if (!m_conn || m_conn->end_reason || m_storm) {
+        return; // the connection is ending anyway: its last verdicts decide nothing
+    }
+    if (verdict.kind == VerdictKind::Accepted) {
+        m_policy.OnShareAccepted();
+    }
+    auto storm =
+        m_storms.OnVerdict(verdict.kind, verdict.reason, verdict.share.hash, SteadyClock::now());
+    if (!storm) {
+        return;
+    }
+    const std::string& url = m_config.pools[m_policy.CurrentPool()].url.ToString();
+    const bool alone = m_config.pools.size() < 2;
+    const std::string next = storm->action == StormAction::FreshSession
+                                 ? "reconnecting with a fresh session"
+                             : alone ? "second storm without an accepted share: backing off"
+                                     : "second storm without an accepted share: failing over";
+    Log(LogLevel::Warn, "reject storm on " + url + ": " + std::to_string(storm->rejects) +
+                            " verified shares rejected with no accepted share between (" +
+                            storm->ReasonsText() + "); last rejected share hash " +
+                            storm->last_hash.ToDisplayHex() + "; " + next);
+    {
+        std::lock_guard lock(m_status_mutex);
+        ++m_status.reject_storms;
+    }
+    m_storm = std::move(storm);
+    m_conn->Finish("reject storm: " + std::to_string(m_storm->rejects) + " shares rejected (" +
+                   m_storm->ReasonsText() + ")");
+}
+
 void StratumClient::Perform(std::vector<Action> actions) {
     for (Action& a : actions) {
         if (auto* send = std::get_if<action::SendLine>(&a)) {
@@ -254,6 +288,7 @@ void StratumClient::Perform(std::vector<Action> actions) {
             if (m_handlers.on_verdict) {
                 m_handlers.on_verdict(*verdict);
             }
+            WatchVerdict(*verdict);
         } else if (auto* log = std::get_if<action::Log>(&a)) {
             Log(log->level, log->text);
         } else if (auto* rec = std::get_if<action::Reconnect>(&a)) {
@@ -308,7 +343,8 @@ awaitable<void> StratumClient::Run() {
             m_redirect.reset();
         }
         // One session per pool, kept across reconnects so that it can resume its session id.
-        auto& session = m_sessions[m_policy.CurrentPool()];
+        const std::size_t pool_index = m_policy.CurrentPool();
+        auto& session = m_sessions[pool_index];
         if (!session) {
             session = std::make_unique<Session>(target.session);
         }
@@ -317,6 +353,7 @@ awaitable<void> StratumClient::Run() {
         m_requested_delay.reset();
         m_give_up = false;
         m_back_to_primary = false;
+        m_storm.reset();
         const std::string reason = co_await RunOnce(target);
         {
             std::lock_guard lock(m_status_mutex);
@@ -329,6 +366,11 @@ awaitable<void> StratumClient::Run() {
         const std::size_t before = m_policy.CurrentPool();
         if (m_back_to_primary) {
             delay = std::chrono::milliseconds(0);
+        } else if (m_storm) {
+            // A new mining.subscribe, not a resume: the refused session stays behind. Shares
+            // awaiting a reply were made lost by the disconnect; held ones go to the new one.
+            session->ForgetSessionId();
+            delay = m_policy.OnRejectStorm(m_storm->action == StormAction::MoveOn);
         } else if (m_requested_delay && m_ready_at &&
                    SteadyClock::now() - *m_ready_at >= m_config.reconnect.healthy_after) {
             delay = m_policy.OnRequestedReconnect(*m_requested_delay);
@@ -345,6 +387,11 @@ awaitable<void> StratumClient::Run() {
                 SteadyClock::now() - *m_ready_at));
         } else {
             delay = m_policy.OnFailure();
+        }
+        if (m_policy.CurrentPool() != pool_index) {
+            m_storms.OnPoolChanged(); // a failover, or back to the primary
+        } else {
+            m_storms.OnDisconnected();
         }
         UpdateStatus();
         if (m_policy.GaveUp()) {

@@ -62,10 +62,42 @@ std::chrono::milliseconds ReconnectPolicy::OnDisconnect(std::chrono::millisecond
     return Backoff();
 }
 
+std::chrono::milliseconds ReconnectPolicy::OnRejectStorm(bool move_on) {
+    m_failed_attempts = 0; // the connection was authorized: not a failed attempt
+    m_failures = 0;
+    if (!move_on) {
+        return std::chrono::milliseconds(0);
+    }
+    if (m_pool_count > 1) {
+        if (m_current == 0) {
+            ++m_primary_storm_exits;
+        }
+        m_current = (m_current + 1) % m_pool_count;
+        m_primary_probes_ok = 0;
+        ++m_failovers;
+        // As for any failover: soon, but not at once, in case every pool in the list storms.
+        if (m_config.retry_pause) {
+            return *m_config.retry_pause;
+        }
+        return std::min(m_config.initial_backoff, NextDelay());
+    }
+    return NextDelay();
+}
+
 std::chrono::milliseconds ReconnectPolicy::OnRequestedReconnect(std::chrono::milliseconds wait) {
     m_failures = 0;
     m_failed_attempts = 0;
     return wait;
+}
+
+void ReconnectPolicy::OnShareAccepted() {
+    if (m_current == 0) {
+        m_primary_storm_exits = 0;
+    }
+}
+
+unsigned ReconnectPolicy::PrimaryProbesToReturn() const {
+    return m_config.primary_probes_to_return << std::min(m_primary_storm_exits, 5u);
 }
 
 bool ReconnectPolicy::OnPrimaryProbe(bool reachable) {
@@ -73,7 +105,7 @@ bool ReconnectPolicy::OnPrimaryProbe(bool reachable) {
         return false;
     }
     m_primary_probes_ok = reachable ? m_primary_probes_ok + 1 : 0;
-    if (m_primary_probes_ok >= m_config.primary_probes_to_return) {
+    if (m_primary_probes_ok >= PrimaryProbesToReturn()) {
         m_current = 0;
         m_failures = 0;
         m_backoff_steps = 0;

@@ -99,10 +99,11 @@ class LineWatcher:
 class Pool:
     """`nonceforge pool` on 127.0.0.1 and a free port, for the duration of a test."""
 
-    def __init__(self, difficulty=0.0005, job_interval=30, block_interval=0):
+    def __init__(self, difficulty=0.0005, job_interval=30, block_interval=0, extra_args=()):
+        """`extra_args`: more options of `nonceforge pool` (`["--refuse-shares"]`, ...)."""
         self.proc = start(["pool", "--port", "0", "--difficulty", str(difficulty),
                            "--job-interval", str(job_interval),
-                           "--block-interval", str(block_interval)])
+                           "--block-interval", str(block_interval)] + list(extra_args))
         self.err = LineWatcher(self.proc.stderr)
         m = self.err.wait_for(r"pool listening on (stratum\+tcp://127\.0\.0\.1:(\d+))", 20)
         if not m:
@@ -112,6 +113,9 @@ class Pool:
         self.port = int(m.group(2))
 
     def stop(self):
+        """Stops the pool (once; later calls return the same output): its stdout, the summary."""
+        if self.proc.stdout.closed:
+            return self.out
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -123,6 +127,7 @@ class Pool:
         self.err.join()
         self.proc.stdout.close()
         self.proc.stderr.close()
+        self.out = out
         return out
 
     def __enter__(self):

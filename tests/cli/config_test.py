@@ -31,6 +31,7 @@ EQUIVALENT = {
     "extranonce-subscribe": (["--extranonce-subscribe"], {"extranonce-subscribe": True}),
     "allow-redirect": (["--allow-redirect"], {"allow-redirect": True}),
     "duration": (["--duration", "7.5"], {"duration": 7.5}),
+    "reject-storm": (["--reject-storm", "0"], {"reject-storm": 0}),
     "status-interval": (["--status-interval", "3"], {"status-interval": 3}),
     "local-difficulty": (["--local-difficulty", "0.01"], {"local-difficulty": 0.01}),
     "power-watts": (["--power-watts", "120"], {"power-watts": 120}),

@@ -395,6 +395,47 @@ TEST_F(PoolServerTest, CkpoolStyleRejectsWithResultFalseAndAReason) {
     EXPECT_EQ(Submit(c, "ffff", s)["reject-reason"], "Invalid JobID");
 }
 
+TEST_F(PoolServerTest, RefuseSharesAnswersValidSharesWithCode23AndKeepsOtherAnswers) {
+    PoolServerConfig cfg = Config();
+    cfg.refuse_shares = "Difficulty too low";
+    StartPool(cfg);
+    PoolClient c(m_pool->Port());
+    Work w;
+    ASSERT_NO_FATAL_FAILURE(Handshake(c, w));
+    const Solution s = Mine(w, w.job, 1, w.difficulty);
+    json refused = Submit(c, w.job.job_id, s);
+    EXPECT_TRUE(refused["result"].is_null()) << refused.dump();
+    EXPECT_EQ(refused["error"], json::array({23, "Difficulty too low", nullptr})) << refused.dump();
+    // Not accepted, so the same share again is refused again, not a duplicate; a share for an
+    // unknown job keeps its own answer.
+    ExpectError(Submit(c, w.job.job_id, s), PoolErrorCode::LowDifficulty);
+    ExpectError(Submit(c, "ffff", s), PoolErrorCode::JobNotFound);
+    const auto counters = m_pool->Counters();
+    EXPECT_EQ(counters.accepted, 0u);
+    EXPECT_EQ(counters.Rejected(PoolErrorCode::LowDifficulty), 2u);
+    EXPECT_TRUE(Logged("refusing every valid share"));
+}
+
+TEST_F(PoolServerTest, RefuseEveryThirdShareAcceptsTheOthers) {
+    PoolServerConfig cfg = Config();
+    cfg.refuse_shares = "Nope";
+    cfg.refuse_every = 3;
+    StartPool(cfg);
+    PoolClient c(m_pool->Port());
+    Work w;
+    ASSERT_NO_FATAL_FAILURE(Handshake(c, w));
+    for (uint64_t i = 1; i <= 6; ++i) {
+        json reply = Submit(c, w.job.job_id, Mine(w, w.job, i, w.difficulty));
+        if (i % 3 == 0) {
+            EXPECT_EQ(reply["error"], json::array({23, "Nope", nullptr})) << i;
+        } else {
+            ExpectAccepted(reply);
+        }
+    }
+    EXPECT_EQ(m_pool->Counters().accepted, 4u);
+    EXPECT_EQ(m_pool->Counters().rejected, 2u);
+}
+
 TEST_F(PoolServerTest, SuggestDifficultyIsHonouredWithinTheBounds) {
     PoolServerConfig cfg = Config();
     cfg.min_difficulty = 0.00001;

@@ -94,6 +94,73 @@ TEST(ReconnectPolicy, HealthyConnectionResetsTheBackoff) {
     EXPECT_EQ(p.OnDisconnect(1s).count(), 200); // dropped too soon: counts as a failure
 }
 
+TEST(ReconnectPolicy, FirstRejectStormReconnectsAtOnceToTheSamePool) {
+    ReconnectConfig c;
+    c.max_retries = 0;
+    ReconnectPolicy p(c, 2);
+    EXPECT_EQ(p.OnRejectStorm(false).count(), 0);
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    EXPECT_EQ(p.Failovers(), 0u);
+    EXPECT_FALSE(p.GaveUp()) << "the connection worked: not a failed attempt";
+}
+
+TEST(ReconnectPolicy, SecondRejectStormFailsOverSoon) {
+    ReconnectConfig c;
+    c.initial_backoff = 100ms;
+    c.jitter = 0;
+    ReconnectPolicy p(c, 3);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 100);
+    EXPECT_EQ(p.CurrentPool(), 1u);
+    EXPECT_EQ(p.Failovers(), 1u);
+    EXPECT_FALSE(p.OnPrimaryProbe(true)) << "the probes start counting after the failover";
+}
+
+TEST(ReconnectPolicy, SecondRejectStormOnALonePoolBacksOffLongerEachTime) {
+    ReconnectConfig c;
+    c.initial_backoff = 100ms;
+    c.max_backoff = 1000ms;
+    c.jitter = 0;
+    ReconnectPolicy p(c, 1);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 100);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 200);
+    EXPECT_EQ(p.OnRejectStorm(true).count(), 400);
+    EXPECT_EQ(p.CurrentPool(), 0u);
+    c.retry_pause = 3s;
+    ReconnectPolicy paused(c, 1);
+    EXPECT_EQ(paused.OnRejectStorm(true), 3s) << "-R/--retry-pause is the exact wait";
+}
+
+TEST(ReconnectPolicy, LeavingThePrimaryForAStormDoublesTheProbesToReturn) {
+    ReconnectConfig c;
+    c.primary_probes_to_return = 2;
+    ReconnectPolicy p(c, 2);
+    p.OnRejectStorm(true);
+    ASSERT_EQ(p.CurrentPool(), 1u);
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 4u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_FALSE(p.OnPrimaryProbe(true)) << i;
+    }
+    EXPECT_TRUE(p.OnPrimaryProbe(true));
+    p.OnRejectStorm(true); // the primary still refuses everything
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 8u);
+    p.OnShareAccepted(); // on the backup: says nothing about the primary
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 8u);
+    for (int i = 0; i < 7; ++i) {
+        EXPECT_FALSE(p.OnPrimaryProbe(true)) << i;
+    }
+    EXPECT_TRUE(p.OnPrimaryProbe(true));
+    p.OnShareAccepted(); // the primary works again
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 2u);
+    for (int i = 0; i < 10; ++i) {
+        p.OnRejectStorm(false);
+        p.OnRejectStorm(true);
+        p.OnPrimaryProbe(true);
+        while (!p.OnPrimaryProbe(true)) {
+        }
+    }
+    EXPECT_EQ(p.PrimaryProbesToReturn(), 64u) << "capped at 32 times";
+}
+
 TEST(ReconnectPolicy, ReturnsToThePrimaryAfterConsecutiveGoodProbes) {
     ReconnectConfig c;
     c.failover_after = 1;

@@ -5,9 +5,11 @@
 // that tunnel to the pool or refuse; the protocol dump; giving up after --retries. Every wait
 // is bounded.
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "nonceforge/stratum/client.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
@@ -514,4 +516,69 @@ TEST(Transport, StoppedClientHasNotGivenUp) {
     h->Client().Stop();
     EXPECT_TRUE(h->WaitFor([&] { return h->RunEnded(); }, 3s));
     EXPECT_FALSE(h->Client().Status().gave_up);
+}
+
+// Shares fed straight to the client (not mined: the in-tree pool answers each with 23 "Low
+// difficulty share", a non-stale reject). Six go out at once with a storm threshold of three:
+// the third reject ends the session, and the shares still in flight are not dropped.
+TEST(Transport, RejectStormEndsTheSessionAndSharesInFlightStillGetOneVerdictEach) {
+    PoolServer server(ServerConfig());
+    ASSERT_TRUE(server.Start());
+    auto cfg = FastConfig({Pool(server.Url())});
+    cfg.reject_storm = 3;
+    cfg.protocol_dump = true; // to see what the second mining.subscribe carries
+    ClientHarness h(cfg);
+    ASSERT_TRUE(h.WaitForJob()) << h.Log();
+    ASSERT_TRUE(h.WaitFor([&] { return h.Client().Status().state == SessionState::Ready; }));
+    const auto job = h.FirstJob();
+    std::vector<core::Hash256> hashes;
+    for (uint32_t i = 0; i < 6; ++i) {
+        core::Share s;
+        s.job = job;
+        s.extranonce2.assign(job->extranonce2_size, uint8_t(i));
+        s.ntime = job->ntime;
+        s.nonce = i;
+        s.version = job->version;
+        s.hash.bytes.fill(uint8_t(0x10 + i));
+        hashes.push_back(s.hash);
+        h.Client().Submit(std::move(s));
+    }
+    ASSERT_TRUE(h.WaitForVerdicts(6)) << h.Log();
+    ASSERT_TRUE(h.WaitFor([&] { return server.Counters().subscribed >= 2; })) << h.Log();
+    const auto verdicts = h.Verdicts();
+    EXPECT_EQ(verdicts.size(), 6u);
+    std::size_t rejected = 0;
+    for (const auto& v : verdicts) {
+        EXPECT_NE(v.kind, VerdictKind::Accepted);
+        if (v.kind == VerdictKind::Rejected) {
+            ++rejected;
+            EXPECT_EQ(v.reason, "Low difficulty share (code 23)");
+        } else if (v.kind == VerdictKind::Lost) {
+            EXPECT_NE(v.reason.find("reject storm"), std::string::npos) << v.reason;
+        }
+    }
+    EXPECT_EQ(rejected, 3u) << "the storm ended the session at the third reject";
+    const std::string log = h.Log();
+    EXPECT_NE(log.find("reject storm on " + server.Url() +
+                       ": 3 verified shares rejected with no accepted share between (Low "
+                       "difficulty share (code 23) x3); last rejected share hash " +
+                       hashes[2].ToDisplayHex() + "; reconnecting with a fresh session"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(h.Client().Status().reject_storms, 1u);
+    // A fresh session: the second subscribe offers no session id to resume (params: the user
+    // agent only), although the first session got one.
+    std::vector<nlohmann::json> subscribes;
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("pool> ", 0) == 0) {
+            auto json = nlohmann::json::parse(line.substr(6), nullptr, false);
+            if (json.is_object() && json.value("method", "") == "mining.subscribe") {
+                subscribes.push_back(json["params"]);
+            }
+        }
+    }
+    ASSERT_EQ(subscribes.size(), 2u) << log;
+    EXPECT_EQ(subscribes[1].size(), 1u) << subscribes[1].dump();
+    EXPECT_NE(log.find("subscribed: extranonce1"), std::string::npos);
 }

@@ -25,6 +25,7 @@
 #include "nonceforge/stratum/pool_url.hpp"
 #include "nonceforge/stratum/proxy.hpp"
 #include "nonceforge/stratum/reconnect_policy.hpp"
+#include "nonceforge/stratum/reject_storm.hpp"
 #include "nonceforge/stratum/session.hpp"
 
 namespace nonceforge::stratum {
@@ -76,6 +77,11 @@ struct ClientConfig {
     bool protocol_dump = false;
     bool allow_redirect = false; // follow client.reconnect to another host
     std::size_t max_line_bytes = 64 * 1024;
+    // Reject storms (reject_storm.hpp): this many shares in a row, each verified locally,
+    // rejected by the pool for a reason other than stale (or a whole minute of nothing but such
+    // rejects, at least 3) end the session; a second storm without an accepted share moves to
+    // the next pool, or backs off when there is none. 0: off.
+    unsigned reject_storm = 10;
     std::size_t max_held_shares = 256; // shares found while disconnected, sent after reconnect
     // Lines waiting to be written; a pool that does not read them is left (see Perform).
     std::size_t max_queued_lines = 1024;
@@ -92,6 +98,7 @@ struct PoolStatus {
     std::size_t outstanding_shares = 0; // submitted, no verdict yet
     uint64_t connects = 0;              // successful TCP/TLS connections
     uint64_t failovers = 0;
+    uint64_t reject_storms = 0; // sessions left because the pool refused every share
     std::chrono::steady_clock::time_point connected_since{};
     std::string last_error;
     // Run() ended because ReconnectConfig::max_retries consecutive attempts failed;
@@ -139,6 +146,7 @@ private:
     boost::asio::awaitable<void> ProbePrimary(Connection& conn);
     void Perform(std::vector<Action> actions);
     void FeedShare(core::Share share);
+    void WatchVerdict(const action::ShareVerdict& verdict);
     void Log(LogLevel level, const std::string& text);
     void Dump(std::string_view arrow, std::string_view line); // protocol_dump
     void UpdateStatus();
@@ -161,6 +169,8 @@ private:
     bool m_give_up = false; // the session closed on this pool: fail over
     bool m_back_to_primary = false;
     std::optional<std::chrono::steady_clock::time_point> m_ready_at;
+    RejectStormDetector m_storms;
+    std::optional<RejectStorm> m_storm; // this connection ended in a reject storm
 
     mutable std::mutex m_status_mutex;
     PoolStatus m_status;

@@ -87,6 +87,14 @@ struct PoolServerConfig {
     std::optional<PoolTlsFiles> tls; // stratum+ssl when set
     RejectStyle reject_style = RejectStyle::Error;
     std::vector<std::string> rejected_users; // mining.authorize refused for these names
+    // Refuse every share that passes validation, as [23, reason, null] (public-pool's "low
+    // difficulty" answer; ckpool style: "reject-reason": reason), and count it as rejected
+    // (code 23). A pool gone wrong, for testing a miner's reaction to a reject storm. Shares
+    // that fail validation keep their own answer (stale 21, duplicate 22, ...).
+    std::optional<std::string> refuse_shares;
+    // With refuse_shares: refuse one valid share in this many on each connection (the Nth, 2Nth,
+    // ...), accepting the others: isolated rejects between accepts. 1: every share.
+    unsigned refuse_every = 1;
 
     std::size_t max_line_length = 64 * 1024; // a longer line closes the connection
     std::size_t max_connections = 64;        // further connections are closed at once

@@ -54,6 +54,17 @@ public:
     // The session gave up on the current pool (it refused our authorization, for example):
     // one failed attempt, and move on to the next pool at once when there is one.
     std::chrono::milliseconds OnRejectedByPool();
+    // The pool refused every share of a session (a reject storm, see reject_storm.hpp); the
+    // connection itself worked. First storm (`move_on` false): reconnect at once, for a fresh
+    // session. Another storm with no accepted share since (`move_on` true): the next pool when
+    // there is one, after the short wait of any failover (at most initial_backoff; retry_pause
+    // when set), else the backoff delay, growing with each storm.
+    // Leaving the primary this way doubles the good probes needed to return to it (up to 32
+    // times primary_probes_to_return): a probe only shows that it accepts connections, not
+    // shares. An accepted share on the primary (OnShareAccepted) undoes that.
+    std::chrono::milliseconds OnRejectStorm(bool move_on);
+    // A share was accepted by the current pool.
+    void OnShareAccepted();
     // The pool itself asked us to go away and come back later (client.reconnect); no penalty.
     std::chrono::milliseconds OnRequestedReconnect(std::chrono::milliseconds wait);
 
@@ -61,6 +72,8 @@ public:
     // time to return (and switches CurrentPool() to the primary).
     bool ShouldProbePrimary() const { return m_current != 0; }
     bool OnPrimaryProbe(bool reachable);
+    // Good probes in a row needed to return to the primary now.
+    unsigned PrimaryProbesToReturn() const;
 
     unsigned ConsecutiveFailures() const { return m_failures; }
     // Failed attempts in a row, on any pool (see ReconnectConfig::max_retries).
@@ -81,7 +94,8 @@ private:
     unsigned m_failures = 0;      // on the current pool, in a row
     unsigned m_backoff_steps = 0; // grows with every failure anywhere, reset when healthy
     unsigned m_primary_probes_ok = 0;
-    unsigned m_failed_attempts = 0; // on any pool, in a row; reset by an authorized connection
+    unsigned m_failed_attempts = 0;     // on any pool, in a row; reset by an authorized connection
+    unsigned m_primary_storm_exits = 0; // reject-storm failovers away from the primary
     uint64_t m_failovers = 0;
     std::mt19937_64 m_rng;
 };

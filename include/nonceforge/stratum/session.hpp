@@ -83,6 +83,9 @@ public:
     uint32_t VersionMask() const { return m_version_mask; }
     const std::optional<std::string>& SessionId() const { return m_session_id; }
     std::size_t OutstandingShares() const { return m_pending.Count(ClientMethod::Submit); }
+    // The next connection subscribes afresh instead of resuming this session (after a reject
+    // storm, the pool's state for the session id is what we want to leave behind).
+    void ForgetSessionId() { m_session_id.reset(); }
 
 private:
     // session.cpp: the event loop and the server's requests
