@@ -44,7 +44,8 @@ std::shared_ptr<const core::Job> WorkSource::CurrentJob() const {
 void WorkSource::BuildHeader() {
     const core::Job& job = *m_job;
     auto en2 = Extranonce2Bytes(m_extranonce2_counter, job.extranonce2_size);
-    const uint32_t version = core::RollVersion(job.version, job.version_mask, m_version_bits);
+    const uint32_t version =
+        core::RollVersion(job.version, job.RollableVersionMask(), m_version_bits);
     core::BlockHeader h = job.Header(en2, job.ntime, 0, version);
     m_header = core::WorkUnit::FromHeader(h, job.share_target);
     m_header.job = m_job;
@@ -58,7 +59,7 @@ std::optional<WorkSource::Range> WorkSource::NextRange(uint64_t max_nonces) {
         return std::nullopt;
     }
     if (m_next_nonce >= 0x100000000ull) {
-        const uint32_t mask = m_job->version_mask;
+        const uint32_t mask = m_job->RollableVersionMask();
         m_version_bits = mask ? NextVersionBits(m_version_bits, mask) : 0;
         if (m_version_bits == 0) {
             ++m_extranonce2_counter; // all version values used (or none granted)

@@ -1,8 +1,30 @@
 // Shares: submit, match the reply, and give every share exactly one verdict.
+#include <cctype>
+#include <cstdio>
+
 #include "nonceforge/stratum/parser.hpp"
 #include "nonceforge/stratum/session.hpp"
 
 namespace nonceforge::stratum {
+
+namespace {
+
+// The words pools use for "the hash is not under the share target".
+bool IsLowDifficultyReason(const std::string& reason) {
+    std::string r;
+    for (char c : reason) {
+        r += char(std::tolower(static_cast<unsigned char>(c)));
+    }
+    for (const char* words : {"low difficulty", "difficulty too low", "above target", "high-hash",
+                              "low diff", "lowdiff"}) {
+        if (r.find(words) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
 
 void Session::Verdict(const core::Share& share, VerdictKind kind, std::string reason) {
     Emit(action::ShareVerdict{share, kind, std::move(reason)});
@@ -40,7 +62,7 @@ void Session::OnShareFound(const event::ShareFound& e) {
     }
     const uint64_t id = NextId();
     if (!SendRequest(id, {ClientMethod::Submit, e.now, share},
-                     EncodeSubmit(id, m_config.user, share.ToSubmitFields()))) {
+                     EncodeSubmit(id, m_config.user, share.ToSubmitFields(m_xor_version_bits)))) {
         Verdict(share, VerdictKind::Lost,
                 "too many requests awaiting a reply (" + std::to_string(m_pending.Size()) + ")");
     }
@@ -53,11 +75,32 @@ void Session::OnSubmitReply(const Response& r, const core::Share& share) {
         Verdict(share, VerdictKind::Lost, "unreadable reply: " + outcome.error().Message());
         return;
     }
+    const bool job_bits_in_mask = share.job && share.job->version_mask != 0 &&
+                                  (share.job->version & share.job->version_mask) != 0;
     switch (outcome->kind) {
     case SubmitOutcome::Kind::Accepted:
+        if (job_bits_in_mask) {
+            m_version_bits_settled = true;
+        }
         Verdict(share, VerdictKind::Accepted, {});
         break;
     case SubmitOutcome::Kind::Rejected:
+        if (job_bits_in_mask && !m_version_bits_settled && IsLowDifficultyReason(outcome->reason)) {
+            // The header the pool rebuilt is not the one hashed here: it reads the version bits
+            // another way. public-pool computes job ^ bits where BIP 310 says
+            // (job & ~mask) | (bits & mask); they differ only for such a job.
+            m_version_bits_settled = true;
+            m_xor_version_bits = true;
+            char text[240];
+            std::snprintf(text, sizeof text,
+                          "the pool refused a share of a job whose version %08x has bits inside "
+                          "the rolling mask %08x (\"%s\"): it reads mining.submit's version bits "
+                          "as XOR with the job's version, not as BIP 310 says; sending them that "
+                          "way from now on",
+                          share.job->version, share.job->version_mask,
+                          outcome->reason.substr(0, 60).c_str());
+            Log(LogLevel::Warn, text);
+        }
         Verdict(share, VerdictKind::Rejected, std::move(outcome->reason));
         break;
     case SubmitOutcome::Kind::Stale:

@@ -81,6 +81,26 @@ TEST(WorkSource, VersionBitsRollBeforeExtranonce2) {
     EXPECT_EQ(versions[4], 0x20000000u); // next extranonce2
 }
 
+// A template that signals inside the mask (regtest's testdummy sets bit 28 from height 144):
+// the bit stays set in every header, and only the clear mask bits roll.
+TEST(WorkSource, VersionBitsTheJobSetsInsideTheMaskStaySet) {
+    WorkSource src;
+    auto job = std::make_shared<Job>(*MakeJob("s", 0x1fffe000));
+    job->version = 0x30000000;
+    src.SetJob(job, true);
+    std::set<uint32_t> versions;
+    for (int i = 0; i < 6; ++i) {
+        auto r = src.NextRange(1ull << 32);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->work.version & 0x30000000u, 0x30000000u) << std::hex << r->work.version;
+        EXPECT_EQ(r->work.version & ~0x1fffe000u, 0x20000000u);
+        versions.insert(r->work.version);
+    }
+    EXPECT_EQ(versions.size(), 6u); // every range a different header
+    EXPECT_EQ(*versions.begin(), 0x30000000u);
+    EXPECT_EQ(job->RollableVersionMask(), 0x0fffe000u);
+}
+
 TEST(WorkSource, NextVersionBitsEnumeratesTheMask) {
     uint32_t bits = 0;
     std::set<uint32_t> seen;

@@ -55,6 +55,78 @@ TEST(SessionShares, SubmitLineAndAcceptedVerdict) {
     EXPECT_EQ(m.h.Session().OutstandingShares(), 0u);
 }
 
+namespace {
+
+// A job whose version has bit 28 set, inside the granted mask 1fffe000 (regtest's testdummy
+// deployment signals there from height 144).
+std::string SignallingNotify(std::string_view id) {
+    std::string line = NotifyLine(id);
+    line.replace(line.find("\"20000000\""), 10, "\"30000000\"");
+    return line;
+}
+
+} // namespace
+
+// BIP 310: version_bits = version & mask. public-pool reads them as job ^ bits; the two only
+// differ when the job has bits inside the mask. A low-difficulty reject of such a job's share
+// switches the session to the XOR reading (with a warning); the next submit uses it.
+TEST(SessionShares, JobBitsInsideTheMaskSwitchToXorAfterALowDifficultyReject) {
+    Mining m;
+    auto job = Jobs(m.h.Line(SignallingNotify("sig")))[0];
+    ASSERT_EQ(job->version, 0x30000000u);
+    core::Share share = Harness::ShareFor(job, 1);
+    share.version = 0x30000000 | 0x2000; // the job's bit kept, one bit rolled
+    auto first = OnlySent(m.h.Submit(share));
+    EXPECT_EQ(first["params"][5], "10002000"); // BIP 310 first
+    Actions a = m.h.Line(
+        test::ErrorReply(first["id"].get<uint64_t>(), R"([23, "Difficulty too low", ""])"));
+    EXPECT_EQ(m.OnlyVerdict(a).kind, VerdictKind::Rejected);
+    bool warned = false;
+    for (const auto& action : a) {
+        if (const auto* log = std::get_if<action::Log>(&action)) {
+            warned = warned ||
+                     (log->level == LogLevel::Warn && log->text.find("XOR") != std::string::npos &&
+                      log->text.find("30000000") != std::string::npos);
+        }
+    }
+    EXPECT_TRUE(warned);
+    share.nonce = 2;
+    auto second = OnlySent(m.h.Submit(share));
+    EXPECT_EQ(second["params"][5], "00002000"); // version ^ job version
+    EXPECT_EQ(m.OnlyVerdict(m.h.Line(Reply(second["id"], "true"))).kind, VerdictKind::Accepted);
+    // Settled: a later low-difficulty reject does not switch back.
+    share.nonce = 3;
+    auto third = OnlySent(m.h.Submit(share));
+    m.h.Line(test::ErrorReply(third["id"].get<uint64_t>(), R"([23, "Difficulty too low", ""])"));
+    share.nonce = 4;
+    EXPECT_EQ(OnlySent(m.h.Submit(share))["params"][5], "00002000");
+}
+
+TEST(SessionShares, AnAcceptedShareOfASignallingJobKeepsBip310) {
+    Mining m;
+    auto job = Jobs(m.h.Line(SignallingNotify("sig")))[0];
+    core::Share share = Harness::ShareFor(job, 1);
+    share.version = 0x30004000;
+    auto first = OnlySent(m.h.Submit(share));
+    EXPECT_EQ(first["params"][5], "10004000");
+    m.h.Line(Reply(first["id"], "true"));
+    share.nonce = 2;
+    auto second = OnlySent(m.h.Submit(share));
+    m.h.Line(test::ErrorReply(second["id"].get<uint64_t>(), R"([23, "Difficulty too low", ""])"));
+    share.nonce = 3;
+    EXPECT_EQ(OnlySent(m.h.Submit(share))["params"][5], "10004000");
+}
+
+TEST(SessionShares, LowDifficultyRejectsOfOrdinaryJobsChangeNothing) {
+    Mining m; // job1: version 20000000, nothing inside the mask
+    core::Share share = Harness::ShareFor(m.job, 1);
+    share.version = 0x20002000;
+    auto first = OnlySent(m.h.Submit(share));
+    m.h.Line(test::ErrorReply(first["id"].get<uint64_t>(), R"([23, "Difficulty too low", ""])"));
+    share.nonce = 2;
+    EXPECT_EQ(OnlySent(m.h.Submit(share))["params"][5], "00002000");
+}
+
 TEST(SessionShares, WithoutVersionRollingFiveParams) {
     SessionConfig c = Harness::Config();
     c.version_rolling.reset();

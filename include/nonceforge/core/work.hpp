@@ -43,7 +43,14 @@ struct Job {
     double share_difficulty = 1.0;
     U256 share_target;
     uint32_t version_mask = 0; // granted BIP 310 mask; 0 when version rolling is off
-    uint64_t sequence = 0;     // increases with every job a session hands out
+
+    // The mask bits the miner rolls: those the job's version leaves clear. Bits the template
+    // sets inside the mask (a deployment signalling on bit 28, as regtest's testdummy does from
+    // height 144) stay set, so the block signals what the template asked, and pools that read
+    // the 6th submit parameter as job | bits (ckpool) or job ^ bits (public-pool) rebuild the
+    // same header as BIP 310's (job & ~mask) | (bits & mask).
+    uint32_t RollableVersionMask() const { return version_mask & ~version; }
+    uint64_t sequence = 0; // increases with every job a session hands out
 
     std::vector<uint8_t> Coinbase(std::span<const uint8_t> extranonce2) const {
         return AssembleCoinbase(coinb1, extranonce1, extranonce2, coinb2);
@@ -128,14 +135,18 @@ struct Share {
     bool block_candidate = false;
     std::string backend;
 
-    SubmitFields ToSubmitFields() const {
+    // `xor_version_bits`: the 6th parameter as version ^ job version (what public-pool reads)
+    // instead of BIP 310's version & mask. The two agree unless the job's version has bits
+    // inside the mask (see Job::RollableVersionMask).
+    SubmitFields ToSubmitFields(bool xor_version_bits = false) const {
         SubmitFields f;
         f.job_id = job ? job->job_id : std::string();
         f.extranonce2 = HexEncode(extranonce2);
         f.ntime = FormatHexU32BE(ntime);
         f.nonce = FormatHexU32BE(nonce);
         if (job && job->version_mask != 0) {
-            f.version_bits = FormatHexU32BE(version & job->version_mask);
+            f.version_bits = FormatHexU32BE(xor_version_bits ? (version ^ job->version)
+                                                             : (version & job->version_mask));
         }
         return f;
     }

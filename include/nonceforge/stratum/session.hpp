@@ -149,6 +149,11 @@ private:
     std::optional<Extranonce2Size> m_extranonce2_size;
     Difficulty m_difficulty = Difficulty::One();
     uint32_t m_version_mask = 0;
+    // How this pool reads mining.submit's version bits when the job's version has bits inside
+    // the mask: BIP 310 until a share of such a job is refused as low difficulty, then as
+    // version ^ job version (public-pool); settled by the first verdict on such a job.
+    bool m_xor_version_bits = false;
+    bool m_version_bits_settled = false;
     std::optional<std::string> m_session_id; // kept across connections for resume
     bool m_subscribe_sent_session_id = false;
 
