@@ -91,15 +91,15 @@ void Session::OnSubmitReply(const Response& r, const core::Share& share) {
             // (job & ~mask) | (bits & mask); they differ only for such a job.
             m_version_bits_settled = true;
             m_xor_version_bits = true;
-            char text[240];
-            std::snprintf(text, sizeof text,
-                          "the pool refused a share of a job whose version %08x has bits inside "
-                          "the rolling mask %08x (\"%s\"): it reads mining.submit's version bits "
-                          "as XOR with the job's version, not as BIP 310 says; sending them that "
-                          "way from now on",
-                          share.job->version, share.job->version_mask,
-                          outcome->reason.substr(0, 60).c_str());
-            Log(LogLevel::Warn, text);
+            char versions[64];
+            std::snprintf(versions, sizeof versions,
+                          "version %08x has bits inside the rolling mask %08x", share.job->version,
+                          share.job->version_mask);
+            Log(LogLevel::Warn,
+                "the pool refused a share of a job whose " + std::string(versions) + " (\"" +
+                    outcome->reason.substr(0, 60) +
+                    "\"): it reads mining.submit's version bits as XOR with the job's version, "
+                    "not as BIP 310 says; sending them that way from now on");
         }
         Verdict(share, VerdictKind::Rejected, std::move(outcome->reason));
         break;

@@ -86,7 +86,8 @@ TEST(SessionShares, JobBitsInsideTheMaskSwitchToXorAfterALowDifficultyReject) {
         if (const auto* log = std::get_if<action::Log>(&action)) {
             warned = warned ||
                      (log->level == LogLevel::Warn && log->text.find("XOR") != std::string::npos &&
-                      log->text.find("30000000") != std::string::npos);
+                      log->text.find("30000000") != std::string::npos &&
+                      log->text.ends_with("from now on"));
         }
     }
     EXPECT_TRUE(warned);
