@@ -39,17 +39,22 @@ std::chrono::milliseconds ReconnectPolicy::OnRejectedByPool() {
 std::chrono::milliseconds ReconnectPolicy::Backoff() {
     ++m_failures;
     if (m_failures >= m_config.failover_after && m_pool_count > 1) {
-        m_current = (m_current + 1) % m_pool_count;
         m_failures = 0;
-        m_primary_probes_ok = 0;
-        ++m_failovers;
-        // Moving to another pool is not this pool's fault: try it soon.
-        if (m_config.retry_pause) {
-            return *m_config.retry_pause;
-        }
-        return std::min(m_config.initial_backoff, NextDelay());
+        return FailOver();
     }
     return NextDelay();
+}
+
+std::chrono::milliseconds ReconnectPolicy::FailOver() {
+    m_current = (m_current + 1) % m_pool_count;
+    m_primary_probes_ok = 0;
+    ++m_failovers;
+    // Moving to another pool is not that pool's fault: try it soon, but not at once, in case
+    // every pool in the list fails.
+    if (m_config.retry_pause) {
+        return *m_config.retry_pause;
+    }
+    return std::min(m_config.initial_backoff, NextDelay());
 }
 
 std::chrono::milliseconds ReconnectPolicy::OnDisconnect(std::chrono::milliseconds up_for) {
@@ -72,14 +77,7 @@ std::chrono::milliseconds ReconnectPolicy::OnRejectStorm(bool move_on) {
         if (m_current == 0) {
             ++m_primary_storm_exits;
         }
-        m_current = (m_current + 1) % m_pool_count;
-        m_primary_probes_ok = 0;
-        ++m_failovers;
-        // As for any failover: soon, but not at once, in case every pool in the list storms.
-        if (m_config.retry_pause) {
-            return *m_config.retry_pause;
-        }
-        return std::min(m_config.initial_backoff, NextDelay());
+        return FailOver();
     }
     return NextDelay();
 }

@@ -16,9 +16,12 @@
 #include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/hex.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
+#include "support/accounting.hpp"
 
 using namespace nonceforge;
 using namespace std::chrono_literals;
+
+using nonceforge::test::ExpectAccountingHolds;
 
 namespace {
 
@@ -64,18 +67,6 @@ MiningRun Mine(miner::MineOptions o, const std::function<void()>& during = {}) {
     }
     t.join();
     return run;
-}
-
-void ExpectAccountingHolds(const miner::StatsSnapshot& s) {
-    const auto& c = s.total.shares;
-    EXPECT_EQ(c.found, c.accepted + c.rejected + c.stale + c.lost);
-    EXPECT_EQ(c.Pending(), 0u);
-    EXPECT_EQ(c.hardware_errors, 0u);
-    for (const auto& b : s.backends) {
-        EXPECT_EQ(b.shares.found,
-                  b.shares.accepted + b.shares.rejected + b.shares.stale + b.shares.lost)
-            << b.name;
-    }
 }
 
 std::string Joined(const std::vector<std::string>& lines) {

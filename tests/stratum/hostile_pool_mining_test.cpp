@@ -11,11 +11,14 @@
 
 #include "miner/runtime.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
+#include "support/accounting.hpp"
 #include "support/hostile_pool.hpp"
 
 using namespace nonceforge;
 using namespace std::chrono_literals;
 using test::HostilePool;
+
+using nonceforge::test::ExpectAccountingHolds;
 
 namespace {
 
@@ -50,13 +53,6 @@ MiningRun Mine(miner::MineOptions o, const std::function<void(miner::MinerRuntim
     }
     t.join();
     return run;
-}
-
-void ExpectAccountingHolds(const miner::StatsSnapshot& s) {
-    const auto& c = s.total.shares;
-    EXPECT_EQ(c.found, c.accepted + c.rejected + c.stale + c.lost);
-    EXPECT_EQ(c.Pending(), 0u);
-    EXPECT_EQ(c.hardware_errors, 0u);
 }
 
 } // namespace

@@ -15,9 +15,12 @@
 #include "miner/runtime.hpp"
 #include "nonceforge/core/target.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
+#include "support/accounting.hpp"
 
 using namespace nonceforge;
 using namespace std::chrono_literals;
+
+using nonceforge::test::ExpectAccountingHolds;
 
 namespace {
 
@@ -105,13 +108,6 @@ std::vector<nlohmann::json> SubscribeParams(const std::string& log) {
         }
     }
     return params;
-}
-
-void ExpectAccountingHolds(const miner::StatsSnapshot& s) {
-    const auto& c = s.total.shares;
-    EXPECT_EQ(c.found, c.accepted + c.rejected + c.stale + c.lost);
-    EXPECT_EQ(c.Pending(), 0u);
-    EXPECT_EQ(c.hardware_errors, 0u);
 }
 
 const std::regex STORM_LINE(

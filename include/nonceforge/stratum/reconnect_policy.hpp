@@ -86,6 +86,8 @@ public:
 
 private:
     std::chrono::milliseconds NextDelay();
+    // To the next pool in the list; the delay before trying it.
+    std::chrono::milliseconds FailOver();
     std::chrono::milliseconds Backoff(); // one more failure on this pool, maybe a failover
 
     ReconnectConfig m_config;
