@@ -2,6 +2,7 @@
 #include "nonceforge/stratum/session.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <type_traits>
 #include <utility>
@@ -118,8 +119,13 @@ std::string_view ToString(VerdictKind kind) {
     return "?";
 }
 
+namespace {
+std::atomic<uint64_t> g_next_source{1};
+} // namespace
+
 Session::Session(SessionConfig config)
     : m_config(std::move(config))
+    , m_source(g_next_source.fetch_add(1, std::memory_order_relaxed))
     , m_pending(std::max(m_config.max_pending_requests, MIN_PENDING_REQUESTS)) {}
 
 std::vector<Action> Session::Handle(const Event& event) {

@@ -52,6 +52,7 @@ void Session::OnMessage(Notify&& n, TimePoint) {
     job.share_target = m_difficulty.Target();
     job.version_mask = m_version_mask;
     job.sequence = m_next_sequence++;
+    job.source = m_source;
     if (new_prev) {
         m_valid_from_sequence = job.sequence; // earlier jobs built on the previous block
     }

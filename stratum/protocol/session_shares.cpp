@@ -40,7 +40,12 @@ void Session::OnShareFound(const event::ShareFound& e) {
         Verdict(share, VerdictKind::Rejected, "share without a job");
         return;
     }
-    // Checked here because the pool cannot tell: mining.submit does not carry extranonce1.
+    // Checked here because the pool cannot tell: mining.submit does not carry extranonce1, and
+    // another pool may well have a job of the same id.
+    if (share.job->source != m_source) {
+        Verdict(share, VerdictKind::Stale, "job from another pool");
+        return;
+    }
     if (share.job->sequence < m_connection_first_sequence) {
         Verdict(share, VerdictKind::Stale, "job from an earlier connection");
         return;

@@ -179,7 +179,7 @@ TEST(RejectStormMining, SecondStormFailsOverToTheBackupWhereSharesAreAccepted) {
     EXPECT_NE(run.log.find("second storm without an accepted share: failing over"),
               std::string::npos);
     EXPECT_NE(run.log.find("failing over to " + backup.Url()), std::string::npos) << run.log;
-    EXPECT_EQ(Count(run.log, "reject storm on " + backup.Url()), 0u);
+    EXPECT_EQ(Count(run.log, "reject storm on " + backup.Url()), 0u) << run.log;
     EXPECT_EQ(refusing.Counters().subscribed, 2u) << "one fresh session, then the backup";
     EXPECT_EQ(refusing.Counters().accepted, 0u);
     const auto& shares = run.result.stats.total.shares;

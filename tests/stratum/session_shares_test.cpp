@@ -235,6 +235,22 @@ TEST(SessionShares, ShareOfAnEarlierConnectionIsStale) {
     EXPECT_EQ(v.reason, "job from an earlier connection");
 }
 
+// After a failover the backup pool's session may hand out a job of the same id, extranonce1
+// and sequence number as the pool left behind; a share of the old pool's job is still never
+// sent there (the backup would rebuild another header and refuse it as low difficulty).
+TEST(SessionShares, ShareOfAnotherPoolsJobIsStaleThoughIdAndExtranonceMatch) {
+    Mining left;
+    Mining backup;
+    ASSERT_EQ(left.job->job_id, backup.job->job_id);
+    ASSERT_EQ(left.job->extranonce1, backup.job->extranonce1);
+    ASSERT_EQ(left.job->sequence, backup.job->sequence);
+    Actions a = backup.h.Submit(Harness::ShareFor(left.job));
+    EXPECT_TRUE(test::SentLines(a).empty());
+    auto v = backup.OnlyVerdict(a);
+    EXPECT_EQ(v.kind, VerdictKind::Stale);
+    EXPECT_EQ(v.reason, "job from another pool");
+}
+
 // A share found while disconnected is still good when the pool resumed the session (same
 // session id and extranonce1) and no new block has come since.
 TEST(SessionShares, ShareOfAResumedSessionIsSubmitted) {

@@ -51,6 +51,9 @@ struct Job {
     // same header as BIP 310's (job & ~mask) | (bits & mask).
     uint32_t RollableVersionMask() const { return version_mask & ~version; }
     uint64_t sequence = 0; // increases with every job a session hands out
+    // The job source (one per pool session, each with its own sequence) that built the job: a
+    // share is only ever submitted to its own source, never to a failover pool.
+    uint64_t source = 0;
 
     std::vector<uint8_t> Coinbase(std::span<const uint8_t> extranonce2) const {
         return AssembleCoinbase(coinb1, extranonce1, extranonce2, coinb2);

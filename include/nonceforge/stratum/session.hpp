@@ -161,6 +161,7 @@ private:
     std::optional<core::Hash256> m_last_prev_hash;
     bool m_force_clean = true; // first job of a connection, or after mining.set_extranonce
     std::optional<core::Job> m_held_job; // built before authorization
+    const uint64_t m_source; // stamped on every job, unique among the process's sessions
     uint64_t m_next_sequence = 1;
     uint64_t m_connection_first_sequence = 1; // jobs below this are from an earlier connection
     uint64_t m_valid_from_sequence = 1;       // jobs below this were replaced by a new block
