@@ -113,6 +113,11 @@ awaitable<std::optional<std::string>> OpenTunnel(tcp::socket& socket, const Pool
     co_return std::nullopt;
 }
 
+// An attempt that ended before the session started.
+AttemptOutcome Failed(std::string reason) {
+    return AttemptOutcome{ended::Closed{}, std::move(reason), std::nullopt};
+}
+
 } // namespace
 
 struct StratumClient::Connection {
@@ -120,10 +125,12 @@ struct StratumClient::Connection {
         : wake(ex, SteadyClock::time_point::max())
         , end(ex, SteadyClock::time_point::max()) {}
 
-    // Ends the connection: every loop returns at its next step.
-    void Finish(std::string reason) {
+    // Ends the connection: every loop returns at its next step. The first call gives the
+    // reason and the cause that the reconnect policy decides on.
+    void Finish(std::string reason, EndCause why = ended::Closed{}) {
         if (!end_reason) {
             end_reason = std::move(reason);
+            cause = std::move(why);
         }
         end.cancel();
         wake.cancel();
@@ -133,6 +140,7 @@ struct StratumClient::Connection {
     asio::steady_timer wake; // the writer sleeps on it until a line is queued
     asio::steady_timer end;
     std::optional<std::string> end_reason;
+    EndCause cause;
     SteadyClock::time_point last_line = SteadyClock::now();
 };
 
@@ -212,7 +220,7 @@ void StratumClient::Stop() {
         m_sleep.cancel();
         m_stop_signal.cancel(); // ends a resolve or connect in progress
         if (m_conn) {
-            m_conn->Finish("client stopped");
+            m_conn->Finish("client stopped", ended::Stopped{});
         }
     });
 }
@@ -238,7 +246,7 @@ void StratumClient::FeedShare(core::Share share) {
 // Every share that reaches the session was re-verified by the dispatcher, so a pool that
 // refuses them all is refusing good work: leave the session (see Run for where to go next).
 void StratumClient::WatchVerdict(const action::ShareVerdict& verdict) {
-    if (!m_conn || m_conn->end_reason || m_storm) {
+    if (!m_conn || m_conn->end_reason) {
         return; // the connection is ending anyway: its last verdicts decide nothing
     }
     if (verdict.kind == VerdictKind::Accepted) {
@@ -263,23 +271,53 @@ void StratumClient::WatchVerdict(const action::ShareVerdict& verdict) {
         std::lock_guard lock(m_status_mutex);
         ++m_status.reject_storms;
     }
-    m_storm = std::move(storm);
-    m_conn->Finish("reject storm: " + std::to_string(m_storm->rejects) + " shares rejected (" +
-                   m_storm->ReasonsText() + ")");
+    m_conn->Finish("reject storm: " + std::to_string(storm->rejects) + " shares rejected (" +
+                       storm->ReasonsText() + ")",
+                   ended::RejectStorm{storm->action});
+}
+
+void StratumClient::QueueLine(std::string line) {
+    if (!m_conn) {
+        return;
+    }
+    if (m_conn->out.size() >= m_config.max_queued_lines) {
+        // A pool that sends requests but never reads our replies would otherwise grow this
+        // queue without bound. A submit refused here, like those queued, is lost on the
+        // disconnect, with this reason.
+        m_conn->Finish("the pool does not read what we send (" +
+                       std::to_string(m_conn->out.size()) + " lines queued)");
+        return;
+    }
+    m_conn->out.push_back(std::move(line));
+    m_conn->wake.cancel();
+}
+
+// client.reconnect, or the session's own reconnect: end the connection, and tell the policy
+// what the pool asked for (a redirect only where --allow-redirect permits it).
+void StratumClient::PerformReconnect(const action::Reconnect& rec) {
+    if (!m_conn) {
+        return;
+    }
+    if (!rec.requested_by_pool) {
+        m_conn->Finish("reconnect: " + rec.reason);
+        return;
+    }
+    ended::PoolAskedToReconnect ask{rec.delay, std::nullopt, std::nullopt};
+    const PoolUrl& current = m_config.pools[m_policy.CurrentPool()].url;
+    if (rec.host && *rec.host != current.host && !m_config.allow_redirect) {
+        Log(LogLevel::Warn, "pool asked to reconnect to " + *rec.host +
+                                "; not followed (another host needs --allow-redirect)");
+    } else {
+        ask.host = rec.host;
+        ask.port = rec.port;
+    }
+    m_conn->Finish("reconnect: " + rec.reason, std::move(ask));
 }
 
 void StratumClient::Perform(std::vector<Action> actions) {
     for (Action& a : actions) {
         if (auto* send = std::get_if<action::SendLine>(&a)) {
-            if (m_conn && m_conn->out.size() >= m_config.max_queued_lines) {
-                // A pool that sends requests but never reads our replies would otherwise grow
-                // this queue without bound. A submit dropped here is lost on the disconnect.
-                m_conn->Finish("the pool does not read what we send (" +
-                               std::to_string(m_conn->out.size()) + " lines queued)");
-            } else if (m_conn) {
-                m_conn->out.push_back(std::move(send->line));
-                m_conn->wake.cancel();
-            }
+            QueueLine(std::move(send->line));
         } else if (auto* job = std::get_if<action::DeliverJob>(&a)) {
             if (m_handlers.on_job) {
                 m_handlers.on_job(job->job);
@@ -292,26 +330,10 @@ void StratumClient::Perform(std::vector<Action> actions) {
         } else if (auto* log = std::get_if<action::Log>(&a)) {
             Log(log->level, log->text);
         } else if (auto* rec = std::get_if<action::Reconnect>(&a)) {
-            const PoolUrl& current = m_config.pools[m_policy.CurrentPool()].url;
-            if (rec->host && *rec->host != current.host && !m_config.allow_redirect) {
-                Log(LogLevel::Warn, "pool asked to reconnect to " + *rec->host +
-                                        "; not followed (another host needs --allow-redirect)");
-            } else if (rec->host || rec->port) {
-                PoolUrl target = current;
-                target.host = rec->host.value_or(current.host);
-                target.port = rec->port.value_or(current.port);
-                m_redirect = target;
-            }
-            if (rec->requested_by_pool) {
-                m_requested_delay = rec->delay;
-            }
-            if (m_conn) {
-                m_conn->Finish("reconnect: " + rec->reason);
-            }
+            PerformReconnect(*rec);
         } else if (auto* close = std::get_if<action::Close>(&a)) {
-            m_give_up = true;
             if (m_conn) {
-                m_conn->Finish("giving up on this pool: " + close->reason);
+                m_conn->Finish("giving up on this pool: " + close->reason, ended::RefusedByPool{});
             }
         }
     }
@@ -330,91 +352,83 @@ void StratumClient::Perform(std::vector<Action> actions) {
     UpdateStatus();
 }
 
+// Carries out the reconnect policy's decisions, one attempt after another, until it gives up
+// (or Stop() is called).
 awaitable<void> StratumClient::Run() {
-    if (m_config.pools.empty()) {
-        Log(LogLevel::Error, "no pool configured");
-        co_return;
+    NextStep step = m_policy.Start();
+    while (std::holds_alternative<next::Connect>(step)) {
+        const next::Connect target = std::get<next::Connect>(step);
+        if (target.delay.count() > 0) {
+            m_sleep.expires_after(target.delay);
+            co_await m_sleep.async_wait(AS_TUPLE);
+        }
+        const std::size_t pool_before = m_policy.CurrentPool();
+        const AttemptOutcome outcome = co_await Attempt(target);
+        step = m_policy.Decide(outcome, SteadyClock::now());
+        Report(outcome, step, pool_before);
     }
-    bool gave_up = false;
-    while (!m_stopping) {
-        PoolConfig target = m_config.pools[m_policy.CurrentPool()];
-        if (m_redirect) {
-            target.url = *m_redirect;
-            m_redirect.reset();
-        }
-        // One session per pool, kept across reconnects so that it can resume its session id.
-        const std::size_t pool_index = m_policy.CurrentPool();
-        auto& session = m_sessions[pool_index];
-        if (!session) {
-            session = std::make_unique<Session>(target.session);
-        }
-        m_session = session.get();
-        m_ready_at.reset();
-        m_requested_delay.reset();
-        m_give_up = false;
-        m_back_to_primary = false;
-        m_storm.reset();
-        const std::string reason = co_await RunOnce(target);
-        {
-            std::lock_guard lock(m_status_mutex);
-            m_status.last_error = reason;
-        }
-        if (m_stopping) {
-            break;
-        }
-        std::chrono::milliseconds delay{0};
-        const std::size_t before = m_policy.CurrentPool();
-        if (m_back_to_primary) {
-            delay = std::chrono::milliseconds(0);
-        } else if (m_storm) {
-            // A new mining.subscribe, not a resume: the refused session stays behind. Shares
-            // awaiting a reply were made lost by the disconnect; held ones go to the new one.
-            session->ForgetSessionId();
-            delay = m_policy.OnRejectStorm(m_storm->action == StormAction::MoveOn);
-        } else if (m_requested_delay && m_ready_at &&
-                   SteadyClock::now() - *m_ready_at >= m_config.reconnect.healthy_after) {
-            delay = m_policy.OnRequestedReconnect(*m_requested_delay);
-        } else if (m_requested_delay) {
-            // client.reconnect on a connection that never became healthy: a pool that sends it
-            // on every connect would otherwise be hammered; back off, but wait at least as asked.
-            delay = std::max(*m_requested_delay,
-                             m_ready_at ? m_policy.OnDisconnect(std::chrono::milliseconds(0))
-                                        : m_policy.OnFailure());
-        } else if (m_give_up) {
-            delay = m_policy.OnRejectedByPool();
-        } else if (m_ready_at) {
-            delay = m_policy.OnDisconnect(std::chrono::duration_cast<std::chrono::milliseconds>(
-                SteadyClock::now() - *m_ready_at));
-        } else {
-            delay = m_policy.OnFailure();
-        }
-        if (m_policy.CurrentPool() != pool_index) {
-            m_storms.OnPoolChanged(); // a failover, or back to the primary
-        } else {
-            m_storms.OnDisconnected();
-        }
-        UpdateStatus();
-        if (m_policy.GaveUp()) {
-            const std::string text =
-                "giving up after " + std::to_string(m_policy.FailedAttemptsInARow()) +
-                " failed connection attempts in a row (retries: " +
-                std::to_string(m_config.reconnect.max_retries) + "); last: " + reason;
-            Log(LogLevel::Error, text);
-            std::lock_guard lock(m_status_mutex);
-            m_status.last_error = text;
-            m_status.gave_up = true;
-            gave_up = true;
-            m_stopping = true; // a share submitted from now on is lost at once, not held
-            break;
-        }
-        const auto& next = m_config.pools[m_policy.CurrentPool()].url;
-        Log(LogLevel::Warn,
-            "disconnected (" + reason + "); " +
-                (m_policy.CurrentPool() != before ? "failing over to " : "reconnecting to ") +
-                next.ToString() + " in " + Seconds(delay));
-        m_sleep.expires_after(delay);
-        co_await m_sleep.async_wait(AS_TUPLE);
+    End(std::get<next::GiveUp>(step));
+}
+
+PoolUrl StratumClient::TargetUrl(const next::Connect& target) const {
+    PoolUrl url = m_config.pools[target.pool].url;
+    url.host = target.host.value_or(url.host);
+    url.port = target.port.value_or(url.port);
+    return url;
+}
+
+awaitable<AttemptOutcome> StratumClient::Attempt(const next::Connect& target) {
+    if (m_stopping) {
+        co_return AttemptOutcome{ended::Stopped{}, "client stopped", std::nullopt};
     }
+    PoolConfig pool = m_config.pools[target.pool];
+    pool.url = TargetUrl(target);
+    // One session per pool, kept across reconnects so that it can resume its session id.
+    auto& session = m_sessions[target.pool];
+    if (!session) {
+        session = std::make_unique<Session>(pool.session);
+    }
+    if (target.fresh_session) {
+        session->ForgetSessionId(); // after a reject storm: a new mining.subscribe
+    }
+    m_session = session.get();
+    m_ready_at.reset();
+    AttemptOutcome outcome = co_await RunOnce(pool);
+    if (m_stopping) {
+        outcome.cause = ended::Stopped{};
+    }
+    std::lock_guard lock(m_status_mutex);
+    m_status.last_error = outcome.reason;
+    co_return outcome;
+}
+
+void StratumClient::Report(const AttemptOutcome& outcome, const NextStep& step,
+                           std::size_t pool_before) {
+    if (m_policy.CurrentPool() != pool_before) {
+        m_storms.OnPoolChanged(); // a failover, or back to the primary
+    } else {
+        m_storms.OnDisconnected();
+    }
+    UpdateStatus();
+    if (const auto* target = std::get_if<next::Connect>(&step)) {
+        Log(LogLevel::Warn, "disconnected (" + outcome.reason + "); " +
+                                (target->failover ? "failing over to " : "reconnecting to ") +
+                                TargetUrl(*target).ToString() + " in " + Seconds(target->delay));
+    }
+}
+
+void StratumClient::End(const next::GiveUp& give_up) {
+    using Why = next::GiveUp::Why;
+    if (give_up.why != Why::Stopped) {
+        Log(LogLevel::Error, give_up.reason);
+    }
+    if (give_up.why == Why::RetriesUsedUp) {
+        m_stopping = true; // a share submitted from now on is lost at once, not held
+        std::lock_guard lock(m_status_mutex);
+        m_status.last_error = give_up.reason;
+        m_status.gave_up = true;
+    }
+    const bool gave_up = give_up.why == Why::RetriesUsedUp;
     while (!m_held.empty()) {
         action::ShareVerdict v{std::move(m_held.front()), VerdictKind::Lost,
                                gave_up ? "gave up on the pools" : "client stopped"};
@@ -423,19 +437,21 @@ awaitable<void> StratumClient::Run() {
             m_handlers.on_verdict(v);
         }
     }
-    UpdateStatus();
+    if (give_up.why != Why::NoPool) {
+        UpdateStatus();
+    }
 }
 
-awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
+awaitable<AttemptOutcome> StratumClient::RunOnce(const PoolConfig& pool) {
     auto ex = co_await asio::this_coro::executor;
     tcp::socket socket(ex);
     auto connected =
         co_await (OpenTunnel(socket, pool.url, m_config.proxy, m_config.timeouts) || WaitStop());
     if (connected.index() == 1 || m_stopping) {
-        co_return "client stopped";
+        co_return AttemptOutcome{ended::Stopped{}, "client stopped", std::nullopt};
     }
     if (auto err = std::get<0>(connected)) {
-        co_return *err;
+        co_return Failed(*err);
     }
     TuneSocket(socket, m_config.timeouts.tcp_keepalive_idle);
     {
@@ -451,7 +467,7 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
     }
     auto ctx = MakeTlsContext(m_config.tls, pool.url.host);
     if (!ctx) {
-        co_return ctx.error();
+        co_return Failed(ctx.error());
     }
     if (m_config.tls.insecure) {
         Log(LogLevel::Warn, "TLS certificate verification is OFF for " + pool.url.host +
@@ -460,17 +476,17 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
     asio::ssl::stream<tcp::socket> tls(std::move(socket), **ctx);
     std::string presented; // the fingerprint of the certificate the pool showed, if refused
     if (auto err = PrepareTlsStream(tls, m_config.tls, pool.url.host, &presented)) {
-        co_return *err;
+        co_return Failed(*err);
     }
     asio::steady_timer timer(ex, m_config.timeouts.tls_handshake);
     auto hs = co_await (tls.async_handshake(asio::ssl::stream_base::client, AS_TUPLE) ||
                         timer.async_wait(AS_TUPLE));
     if (hs.index() == 1) {
-        co_return "TLS handshake with " + pool.url.ToString() + " timed out";
+        co_return Failed("TLS handshake with " + pool.url.ToString() + " timed out");
     }
     if (auto [ec] = std::get<0>(hs); ec) {
-        co_return "TLS handshake with " + pool.url.ToString() +
-            " failed: " + TlsErrorText(ec, presented);
+        co_return Failed("TLS handshake with " + pool.url.ToString() +
+                         " failed: " + TlsErrorText(ec, presented));
     }
     Log(LogLevel::Info, "connected to " + pool.url.ToString() + " (TLS)" + via);
     // No close_notify on the way out: a pool connection carries no data that a truncation
@@ -479,10 +495,10 @@ awaitable<std::string> StratumClient::RunOnce(const PoolConfig& pool) {
 }
 
 template <class Stream>
-awaitable<std::string> StratumClient::Serve(Stream& stream, Connection& conn) {
+awaitable<AttemptOutcome> StratumClient::Serve(Stream& stream, Connection& conn) {
     m_conn = &conn;
     if (m_stopping) { // Stop() came during the TLS handshake
-        conn.Finish("client stopped");
+        conn.Finish("client stopped", ended::Stopped{});
     }
     Perform(m_session->Handle(event::Connected{SteadyClock::now()}));
     if (m_policy.ShouldProbePrimary()) {
@@ -497,7 +513,7 @@ awaitable<std::string> StratumClient::Serve(Stream& stream, Connection& conn) {
     stream.lowest_layer().close(ignored);
     m_conn = nullptr;
     Perform(m_session->Handle(event::Disconnected{reason}));
-    co_return reason;
+    co_return AttemptOutcome{std::move(conn.cause), reason, m_ready_at};
 }
 
 template <class Stream>
@@ -616,8 +632,8 @@ awaitable<void> StratumClient::ProbePrimary(Connection& conn) {
         Log(LogLevel::Debug,
             "primary pool " + primary.ToString() + (ok ? " reachable" : " unreachable"));
         if (m_policy.OnPrimaryProbe(ok)) {
-            m_back_to_primary = true;
-            conn.Finish("the primary pool " + primary.ToString() + " is healthy again: returning");
+            conn.Finish("the primary pool " + primary.ToString() + " is healthy again: returning",
+                        ended::PrimaryHealthy{});
             co_return;
         }
     }

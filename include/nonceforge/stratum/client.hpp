@@ -83,7 +83,9 @@ struct ClientConfig {
     // the next pool, or backs off when there is none. 0: off.
     unsigned reject_storm = 10;
     std::size_t max_held_shares = 256; // shares found while disconnected, sent after reconnect
-    // Lines waiting to be written; a pool that does not read them is left (see Perform).
+    // Lines waiting to be written. The line that would be one more ends the connection
+    // ("the pool does not read what we send (N lines queued)"); the shares whose submits were
+    // queued or refused become lost with that reason.
     std::size_t max_queued_lines = 1024;
 };
 
@@ -133,9 +135,11 @@ public:
 
 private:
     struct Connection;
-    boost::asio::awaitable<std::string> RunOnce(const PoolConfig& pool);
+    // One attempt: connect to the pool the policy chose and serve the session until it ends.
+    boost::asio::awaitable<AttemptOutcome> Attempt(const next::Connect& target);
+    boost::asio::awaitable<AttemptOutcome> RunOnce(const PoolConfig& pool);
     template <class Stream>
-    boost::asio::awaitable<std::string> Serve(Stream& stream, Connection& conn);
+    boost::asio::awaitable<AttemptOutcome> Serve(Stream& stream, Connection& conn);
     template <class Stream>
     boost::asio::awaitable<void> ReadLoop(Stream& stream, Connection& conn);
     template <class Stream>
@@ -144,7 +148,13 @@ private:
     boost::asio::awaitable<void> WaitEnd(Connection& conn);
     boost::asio::awaitable<void> WaitStop(); // returns when Stop() is called
     boost::asio::awaitable<void> ProbePrimary(Connection& conn);
+    // Logs the policy's decision after an attempt that began on pool `pool_before`.
+    void Report(const AttemptOutcome& outcome, const NextStep& step, std::size_t pool_before);
+    void End(const next::GiveUp& give_up); // Run() is about to return
+    PoolUrl TargetUrl(const next::Connect& target) const;
     void Perform(std::vector<Action> actions);
+    void PerformReconnect(const action::Reconnect& reconnect);
+    void QueueLine(std::string line);
     void FeedShare(core::Share share);
     void WatchVerdict(const action::ShareVerdict& verdict);
     void Log(LogLevel level, const std::string& text);
@@ -154,7 +164,7 @@ private:
     boost::asio::any_io_executor m_executor;
     ClientConfig m_config;
     Handlers m_handlers;
-    ReconnectPolicy m_policy;
+    ReconnectPolicy m_policy; // decides every next attempt; Run() carries it out
     std::vector<std::unique_ptr<Session>> m_sessions; // one per pool, created on first use
     Session* m_session = nullptr;                     // the current pool's
     std::deque<core::Share> m_held;                   // found while not ready
@@ -164,13 +174,8 @@ private:
 
     // State of the live connection (only on the executor's thread).
     Connection* m_conn = nullptr;
-    std::optional<PoolUrl> m_redirect;
-    std::optional<std::chrono::milliseconds> m_requested_delay; // from client.reconnect
-    bool m_give_up = false; // the session closed on this pool: fail over
-    bool m_back_to_primary = false;
     std::optional<std::chrono::steady_clock::time_point> m_ready_at;
     RejectStormDetector m_storms;
-    std::optional<RejectStorm> m_storm; // this connection ended in a reject storm
 
     mutable std::mutex m_status_mutex;
     PoolStatus m_status;
