@@ -152,6 +152,36 @@ TEST(Transport, RedirectToAnotherHostIsNotFollowedByDefault) {
     EXPECT_EQ(h.Log().find("evil.example:3333 ("), std::string::npos);
 }
 
+// The policy decides that a client.reconnect to another port of the same host is followed for
+// the next attempt only (reconnect_policy_test.cpp); here the transport carries that out.
+TEST(Transport, RedirectToAnotherPortOfTheSameHostIsFollowedForOneAttempt) {
+    auto target_config = ServerConfig();
+    auto target = std::make_unique<PoolServer>(target_config);
+    ASSERT_TRUE(target->Start());
+    const uint16_t target_port = target->Port();
+    test::ScriptedServer server([&](test::ScriptedServer::Socket& s, int index) {
+        if (index == 0) {
+            test::ScriptedServer::Send(s, R"({"id":null,"method":"client.reconnect","params":[)"
+                                          R"("127.0.0.1",)" +
+                                              std::to_string(target_port) + "]}\n");
+        }
+        std::string buf;
+        test::ScriptedServer::ReadLine(s, buf);
+    });
+    ClientHarness h(FastConfig({Pool(server.Url())}));
+    ASSERT_TRUE(h.WaitFor([&] { return target->Counters().authorized >= 1; })) << h.Log();
+    EXPECT_NE(
+        h.Log().find(
+            "(reconnect: pool sent client.reconnect to 127.0.0.1:" + std::to_string(target_port) +
+            "); reconnecting to stratum+tcp://127.0.0.1:" + std::to_string(target_port) + " in "),
+        std::string::npos)
+        << h.Log();
+    EXPECT_EQ(server.Connections(), 1);
+    // When the redirect target goes away, the client comes back to the pool it was given.
+    target->Stop();
+    EXPECT_TRUE(h.WaitFor([&] { return server.Connections() >= 2; })) << h.Log();
+}
+
 class TransportTls : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -282,7 +312,7 @@ TEST(Transport, StopDuringTheHandshakeEndsPromptly) {
     const auto start = std::chrono::steady_clock::now();
     {
         ClientHarness h(cfg);
-        std::this_thread::sleep_for(100ms);
+        ASSERT_TRUE(h.WaitFor([&] { return server.Connections() >= 1; })) << h.Log();
     } // the destructor calls Stop and joins
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }

@@ -86,6 +86,20 @@ public:
             },
             limit);
     }
+    // Until `text` is in the log at least `n` times.
+    bool WaitForLogCount(const std::string& text, std::size_t n,
+                         std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+        return WaitFor(
+            [&] {
+                std::size_t count = 0;
+                for (auto at = m_log.find(text); at != std::string::npos && count < n;
+                     at = m_log.find(text, at + 1)) {
+                    ++count;
+                }
+                return count >= n;
+            },
+            limit);
+    }
     // Until any job has come.
     bool WaitForJob(std::chrono::milliseconds limit = std::chrono::seconds(5)) {
         return WaitFor([&] { return !m_jobs.empty(); }, limit);
