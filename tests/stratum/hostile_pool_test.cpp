@@ -5,6 +5,7 @@
 // failure, a wrong-host certificate and client.reconnect to another host are in
 // transport_test.cpp.) Every wait is bounded; timeouts are shortened through the config.
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -432,7 +433,7 @@ TEST(HostilePool, PoolThatFloodsRequestsButNeverReadsIsLeftWithBoundedMemory) {
     ClientHarness h(Config(pool.Url()));
     // The client leaves with a log line: its send queue reached its bound, or (on a slow
     // machine, when the replies back up before the queue fills) a reply could not be written
-    // within the write deadline.
+    // within the write deadline. The bound itself is pinned exactly by the next test.
     EXPECT_TRUE(h.WaitForAnyLog({"the pool does not read what we send (1024 lines queued)",
                                  "writing to the pool timed out"},
                                 30s))
@@ -440,6 +441,56 @@ TEST(HostilePool, PoolThatFloodsRequestsButNeverReadsIsLeftWithBoundedMemory) {
     EXPECT_TRUE(h.WaitFor([&] { return pool.Connections() >= 2 && Connected(h); }, 20s))
         << h.Log().substr(0, 4000);
     EXPECT_LT(test::MiB(test::ResidentBytes() - std::min(rss_before, test::ResidentBytes())), 32.0);
+}
+
+// The send queue's bound, exactly (ClientConfig::max_queued_lines, 8 here): a pool that reads
+// nothing after the handshake. The network thread is held while 20 shares arrive, so they are
+// handled back to back before the writer runs: 8 submits fill the queue, the 9th ends the
+// connection, and every share, queued or refused, is lost with that reason: none is dropped.
+TEST(HostilePool, SendQueueBoundEndsTheConnectionWithExactlyMaxQueuedLinesAndEveryShareLost) {
+    std::promise<void> client_done;
+    std::shared_future<void> client_left = client_done.get_future().share();
+    std::atomic<int> submits_received{-1};
+    HostilePool pool(Easy(), [&](HostilePool::Conn& c) {
+        if (c.index > 0) {
+            HoldOpen(c);
+            return;
+        }
+        client_left.wait_for(10s); // reading nothing until the client has gone
+        int submits = 0;
+        for (std::string line; !(line = c.ReadLine()).empty();) {
+            submits += line.find("mining.submit") != std::string::npos;
+        }
+        submits_received = submits;
+    });
+    auto cfg = Config(pool.Url());
+    cfg.max_queued_lines = 8;
+    ClientHarness h(cfg);
+    ASSERT_TRUE(h.WaitForJob("j1")) << h.Log();
+    ASSERT_TRUE(h.WaitFor([&] { return Connected(h); })) << h.Log();
+    const auto job = h.LastJob();
+    std::promise<void> go;
+    h.Post([ready = go.get_future().share()] { ready.wait(); });
+    uint32_t nonce = 0;
+    for (int i = 0; i < 20; ++i) {
+        const core::Share s = FindShare(job, nonce);
+        nonce = s.nonce + 1;
+        h.Client().Submit(s);
+    }
+    go.set_value();
+    ASSERT_TRUE(h.WaitForVerdicts(20)) << h.Log();
+    client_done.set_value();
+    const std::string why = "the pool does not read what we send (8 lines queued)";
+    for (const auto& v : h.Verdicts()) {
+        EXPECT_EQ(v.kind, VerdictKind::Lost);
+        EXPECT_EQ(v.reason, "connection closed before reply (" + why + ")");
+    }
+    EXPECT_TRUE(h.WaitForLog("disconnected (" + why + "); reconnecting to " + pool.Url()))
+        << h.Log();
+    EXPECT_TRUE(h.WaitFor([&] { return submits_received >= 0; })) << h.Log();
+    EXPECT_EQ(submits_received, 0) << "the queue never reached the socket";
+    EXPECT_TRUE(h.WaitFor([&] { return pool.Connections() >= 2 && Connected(h); })) << h.Log();
+    EXPECT_EQ(h.Verdicts().size(), 20u) << "one verdict each";
 }
 
 TEST(HostilePool, RepliesToIdsNeverSentAndDuplicateRepliesGiveOneVerdictPerShare) {

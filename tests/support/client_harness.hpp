@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "nonceforge/stratum/client.hpp"
 
@@ -142,6 +144,9 @@ public:
         return m_verdicts;
     }
     stratum::StratumClient& Client() { return *m_client; }
+    // Runs `fn` on the client's network thread, in order with Submit and the client's own
+    // handlers: a test that blocks there makes the handlers queued behind it run back to back.
+    void Post(std::function<void()> fn) { boost::asio::post(m_io, std::move(fn)); }
     // Run() has returned (it gave up, or was stopped).
     bool RunEnded() const { return m_run_ended; }
 
