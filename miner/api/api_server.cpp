@@ -106,9 +106,10 @@ core::Expected<bool, std::string> ApiServer::Start() {
     }
 
     AccessRules rules{HostAllowlist(http_ep->address(), m_options.allowed_hosts), m_options.token};
-    m_http =
-        std::make_unique<HttpServer>(m_executor, m_options.limits, std::move(rules),
-                                     [this](std::string_view target) { return Handle(target); });
+    const auto warn = [this](const std::string& text) { m_log(1, text); };
+    m_http = std::make_unique<HttpServer>(
+        m_executor, m_options.limits, std::move(rules),
+        [this](std::string_view target) { return Handle(target); }, warn);
     if (auto port = m_http->Start(*http_ep)) {
         m_http_port = *port;
         m_log(0, "API: dashboard and JSON at http://" +
@@ -124,7 +125,7 @@ core::Expected<bool, std::string> ApiServer::Start() {
     if (cg_ep) {
         m_cgminer = std::make_unique<CgminerServer>(
             m_executor, m_options.limits,
-            [this](std::string_view request) { return CgminerReply(m_view(0), request); });
+            [this](std::string_view request) { return CgminerReply(m_view(0), request); }, warn);
         if (auto port = m_cgminer->Start(*cg_ep)) {
             m_cgminer_port = *port;
             m_log(0, "API: cgminer-compatible API on port " + std::to_string(m_cgminer_port));

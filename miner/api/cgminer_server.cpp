@@ -39,11 +39,13 @@ bool Complete(std::string_view data) {
 
 } // namespace
 
-CgminerServer::CgminerServer(asio::any_io_executor executor, HttpLimits limits, Handler handler)
+CgminerServer::CgminerServer(asio::any_io_executor executor, HttpLimits limits, Handler handler,
+                             Listener::LogFn log)
     : m_limits(limits)
     , m_handler(std::move(handler))
-    , m_listener(std::move(executor), limits.max_connections, limits.max_connections_per_client,
-                 [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
+    , m_listener(
+          std::move(executor), limits.max_connections, limits.max_connections_per_client,
+          [this](beast::tcp_stream& stream) { return Serve(stream); }, std::move(log)) {}
 
 CgminerServer::~CgminerServer() = default;
 

@@ -23,7 +23,8 @@ public:
     using Handler = std::function<std::string(std::string_view request)>;
     static constexpr std::size_t MAX_REQUEST_BYTES = 8 * 1024;
 
-    CgminerServer(boost::asio::any_io_executor executor, HttpLimits limits, Handler handler);
+    CgminerServer(boost::asio::any_io_executor executor, HttpLimits limits, Handler handler,
+                  Listener::LogFn log = {});
     ~CgminerServer();
     CgminerServer(const CgminerServer&) = delete;
     CgminerServer& operator=(const CgminerServer&) = delete;

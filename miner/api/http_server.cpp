@@ -28,12 +28,13 @@ constexpr std::size_t LINGER_BYTES = 64 * 1024;
 } // namespace
 
 HttpServer::HttpServer(asio::any_io_executor executor, HttpLimits limits, AccessRules rules,
-                       Handler handler)
+                       Handler handler, Listener::LogFn log)
     : m_limits(limits)
     , m_rules(std::move(rules))
     , m_handler(std::move(handler))
-    , m_listener(std::move(executor), limits.max_connections, limits.max_connections_per_client,
-                 [this](beast::tcp_stream& stream) { return Serve(stream); }) {}
+    , m_listener(
+          std::move(executor), limits.max_connections, limits.max_connections_per_client,
+          [this](beast::tcp_stream& stream) { return Serve(stream); }, std::move(log)) {}
 
 HttpServer::~HttpServer() = default;
 

@@ -32,8 +32,9 @@ class HttpServer {
 public:
     using Handler = HttpHandler;
 
+    // `log`: the listener's warnings (a failing accept, a connection coroutine that threw).
     HttpServer(boost::asio::any_io_executor executor, HttpLimits limits, AccessRules rules,
-               Handler handler);
+               Handler handler, Listener::LogFn log = {});
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
