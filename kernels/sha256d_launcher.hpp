@@ -1,12 +1,14 @@
 // The GPU scan behind a plain C++ interface: no CUDA types, so miner/ and the tests compile
-// without nvcc. Every CUDA error comes back as a value.
+// without nvcc. Every CUDA error comes back as a value (GpuError, kernels/gpu_error.hpp).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "miner/cpu/scan_precompute.hpp"
+#include "kernels/gpu_error.hpp"
+#include "nonceforge/core/expected.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
 
 namespace nonceforge::kernels {
 
@@ -19,8 +21,7 @@ struct GpuScanParams {
 };
 
 struct GpuScanResult {
-    bool ok = false;
-    std::string error;            // the failing CUDA call and its message
+    GpuError error;               // empty on success
     std::vector<uint32_t> nonces; // top-word survivors, sorted
     bool overflowed = false;      // more survivors than the result buffer holds
 };
@@ -32,9 +33,8 @@ struct GpuDeviceInfo {
     int multiprocessors = 0;
 };
 
-// Devices the CUDA runtime sees; an empty list (with `error` set) when there is no driver or
-// no device.
-std::vector<GpuDeviceInfo> ListGpuDevices(std::string* error);
+// Devices the CUDA runtime sees. No driver, or no device: an error for which IsNoDevice holds.
+core::Expected<std::vector<GpuDeviceInfo>, GpuError> ListGpuDevices();
 
 // The readable kernel: one nonce per thread in a grid-stride loop, built on the core's
 // host/device SHA-256. The reference the tuned kernel is tested against.
@@ -44,8 +44,8 @@ GpuScanResult ScanPlain(int device, const GpuScanParams& params);
 constexpr unsigned TUNED_THREADS_PER_BLOCK = 256;
 
 // Blocks for one full wave of the tuned kernel on `device` (resident blocks per SM times the
-// SM count); each thread then loops over many nonces. 0 with `error` set on failure.
-unsigned TunedGridBlocks(int device, std::string* error);
+// SM count); each thread then loops over many nonces.
+core::Expected<unsigned, GpuError> TunedGridBlocks(int device);
 
 // Enqueues one tuned scan of [first, first + count) (first + count <= 2^32) on `stream`, a
 // cudaStream_t passed opaquely (nullptr: the legacy default stream). `d_results` is device
@@ -53,13 +53,13 @@ unsigned TunedGridBlocks(int device, std::string* error);
 // the caller zeroes the count first. The count keeps rising past `capacity` (overflow: the
 // caller rescans in smaller pieces). When `d_abort` (device memory, may be null) becomes
 // non-zero, every thread stops at its next nonce. `blocks` is capped to what `count` needs.
-// Returns an empty string, or the failing CUDA call and its message.
-std::string EnqueueTunedScan(const cpu::ScanPrecomp& precomp, uint32_t first, uint64_t count,
-                             unsigned blocks, uint32_t* d_results, uint32_t capacity,
-                             const uint32_t* d_abort, void* stream);
+// Returns an empty GpuError, or the failing call.
+GpuError EnqueueTunedScan(const core::ScanPrecomp& precomp, uint32_t first, uint64_t count,
+                          unsigned blocks, uint32_t* d_results, uint32_t capacity,
+                          const uint32_t* d_abort, void* stream);
 
 // One synchronous tuned scan on `device` (tests, tools): the top-word survivors, sorted.
-GpuScanResult ScanTuned(int device, const cpu::ScanPrecomp& precomp, uint32_t first,
+GpuScanResult ScanTuned(int device, const core::ScanPrecomp& precomp, uint32_t first,
                         uint64_t count);
 
 } // namespace nonceforge::kernels

@@ -46,21 +46,53 @@ __global__ void PlainScanKernel(DeviceParams p, uint64_t count, uint32_t* hits,
     }
 }
 
-std::string CudaError(const char* what, cudaError_t err) {
-    return std::string(what) + ": " + cudaGetErrorString(err);
+// Device buffers of one plain scan, freed on every path.
+struct PlainBuffers {
+    uint32_t* hits = nullptr;
+    uint32_t* count = nullptr;
+    ~PlainBuffers() {
+        cudaFree(hits);
+        cudaFree(count);
+    }
+};
+
+GpuError RunPlainKernel(int device, const GpuScanParams& params, PlainBuffers& b) {
+    DeviceParams p{};
+    std::copy(params.midstate, params.midstate + 8, p.midstate);
+    std::copy(params.tail, params.tail + 16, p.tail);
+    p.target_top = params.target_top;
+    p.nonce_first = params.nonce_first;
+    if (GpuError e = CudaFailure("cudaSetDevice", cudaSetDevice(device))) {
+        return e;
+    }
+    if (GpuError e = CudaFailure("cudaMalloc", cudaMalloc(&b.hits, MAX_HITS * sizeof(uint32_t)))) {
+        return e;
+    }
+    if (GpuError e = CudaFailure("cudaMalloc", cudaMalloc(&b.count, sizeof(uint32_t)))) {
+        return e;
+    }
+    if (GpuError e = CudaFailure("cudaMemset", cudaMemset(b.count, 0, sizeof(uint32_t)))) {
+        return e;
+    }
+    if (params.nonce_count > 0) {
+        const unsigned threads = 256;
+        const unsigned long long blocks_needed = (params.nonce_count + threads - 1) / threads;
+        const unsigned blocks = unsigned(std::min<unsigned long long>(blocks_needed, 65535));
+        PlainScanKernel<<<blocks, threads>>>(p, params.nonce_count, b.hits, b.count);
+        if (GpuError e = CudaFailure("kernel launch", cudaGetLastError())) {
+            return e;
+        }
+    }
+    return CudaFailure("cudaDeviceSynchronize", cudaDeviceSynchronize());
 }
 
 } // namespace
 
-std::vector<GpuDeviceInfo> ListGpuDevices(std::string* error) {
+core::Expected<std::vector<GpuDeviceInfo>, GpuError> ListGpuDevices() {
     std::vector<GpuDeviceInfo> devices;
     int n = 0;
-    cudaError_t err = cudaGetDeviceCount(&n);
-    if (err != cudaSuccess) {
-        if (error) {
-            *error = CudaError("cudaGetDeviceCount", err);
-        }
-        return devices;
+    if (GpuError e = CudaFailure("cudaGetDeviceCount", cudaGetDeviceCount(&n))) {
+        return core::MakeUnexpected(e);
     }
     for (int i = 0; i < n; ++i) {
         cudaDeviceProp prop{};
@@ -69,68 +101,32 @@ std::vector<GpuDeviceInfo> ListGpuDevices(std::string* error) {
         }
         devices.push_back({i, prop.name, prop.major, prop.minor, prop.multiProcessorCount});
     }
-    if (devices.empty() && error) {
-        *error = "no CUDA device";
+    if (devices.empty()) {
+        return core::MakeUnexpected(CudaFailure("cudaGetDeviceCount", cudaErrorNoDevice));
     }
     return devices;
 }
 
 GpuScanResult ScanPlain(int device, const GpuScanParams& params) {
     GpuScanResult result;
-    DeviceParams p{};
-    std::copy(params.midstate, params.midstate + 8, p.midstate);
-    std::copy(params.tail, params.tail + 16, p.tail);
-    p.target_top = params.target_top;
-    p.nonce_first = params.nonce_first;
-
-    uint32_t* d_hits = nullptr;
-    uint32_t* d_count = nullptr;
-    auto fail = [&](const char* what, cudaError_t err) {
-        result.error = CudaError(what, err);
-        cudaFree(d_hits);
-        cudaFree(d_count);
+    PlainBuffers b;
+    if ((result.error = RunPlainKernel(device, params, b))) {
         return result;
-    };
-    cudaError_t err = cudaSetDevice(device);
-    if (err != cudaSuccess) {
-        return fail("cudaSetDevice", err);
-    }
-    if ((err = cudaMalloc(&d_hits, MAX_HITS * sizeof(uint32_t))) != cudaSuccess) {
-        return fail("cudaMalloc", err);
-    }
-    if ((err = cudaMalloc(&d_count, sizeof(uint32_t))) != cudaSuccess) {
-        return fail("cudaMalloc", err);
-    }
-    if ((err = cudaMemset(d_count, 0, sizeof(uint32_t))) != cudaSuccess) {
-        return fail("cudaMemset", err);
-    }
-    if (params.nonce_count > 0) {
-        const unsigned threads = 256;
-        const unsigned long long blocks_needed = (params.nonce_count + threads - 1) / threads;
-        const unsigned blocks = unsigned(std::min<unsigned long long>(blocks_needed, 65535));
-        PlainScanKernel<<<blocks, threads>>>(p, params.nonce_count, d_hits, d_count);
-        if ((err = cudaGetLastError()) != cudaSuccess) {
-            return fail("kernel launch", err);
-        }
-    }
-    if ((err = cudaDeviceSynchronize()) != cudaSuccess) {
-        return fail("cudaDeviceSynchronize", err);
     }
     uint32_t count = 0;
-    if ((err = cudaMemcpy(&count, d_count, sizeof count, cudaMemcpyDeviceToHost)) != cudaSuccess) {
-        return fail("cudaMemcpy", err);
+    result.error = CudaFailure("cudaMemcpy",
+                               cudaMemcpy(&count, b.count, sizeof count, cudaMemcpyDeviceToHost));
+    if (result.error) {
+        return result;
     }
     result.overflowed = count > MAX_HITS;
     result.nonces.resize(std::min(count, MAX_HITS));
-    if (!result.nonces.empty() &&
-        (err = cudaMemcpy(result.nonces.data(), d_hits, result.nonces.size() * sizeof(uint32_t),
-                          cudaMemcpyDeviceToHost)) != cudaSuccess) {
-        return fail("cudaMemcpy", err);
+    if (!result.nonces.empty()) {
+        result.error = CudaFailure("cudaMemcpy", cudaMemcpy(result.nonces.data(), b.hits,
+                                                            result.nonces.size() * sizeof(uint32_t),
+                                                            cudaMemcpyDeviceToHost));
     }
-    cudaFree(d_hits);
-    cudaFree(d_count);
     std::sort(result.nonces.begin(), result.nonces.end());
-    result.ok = true;
     return result;
 }
 

@@ -7,7 +7,7 @@
 //     eight working variables never move (the role of a..h rotates with the round index);
 //   - rotations as one funnel shift (SHF.R.W) each, Ch and Maj as single three-input logic
 //     expressions (one LOP3 each), the nonce byte swap as one PRMT;
-//   - the nonce-independent work from cpu::ScanPrecomp (midstate, rounds 0..2, the bases of
+//   - the nonce-independent work from core::ScanPrecomp (midstate, rounds 0..2, the bases of
 //     round 3 and of W16..W19, the constant parts of W31/W32): computed once per work unit on
 //     the host and passed by value as a kernel parameter, so it sits in the constant bank of
 //     each launch (no mutable __constant__ globals shared across devices or streams);
@@ -22,8 +22,9 @@
 
 #include <cstdint>
 
-#include "miner/cpu/scan_precompute.hpp"
 #include "nonceforge/core/hd.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
+#include "nonceforge/core/sha256_constants.hpp"
 
 #if defined(__CUDACC__)
 #define NF_HD_INLINE __host__ __device__ __forceinline__
@@ -33,29 +34,10 @@
 
 namespace nonceforge::kernels::rounds {
 
-// FIPS 180-4 section 4.2.2. Only ever read in constant expressions (the index is a template
-// argument), so device code sees immediates and no table.
-NF_HD constexpr uint32_t RoundConstant(int t) {
-    constexpr uint32_t k[64] = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2};
-    return k[t];
-}
-
-// FIPS 180-4 section 5.3.3.
-NF_HD constexpr uint32_t InitialHash(int i) {
-    constexpr uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    return iv[i];
-}
+// The core's round constants K(t) and initial hash IV(i): every index below is a compile-time
+// constant (a template argument), so device code sees immediates and no table.
+using core::sha256::IV;
+using core::sha256::K;
 
 template <int N>
 NF_HD_INLINE uint32_t Rotr(uint32_t x) {
@@ -106,19 +88,19 @@ NF_HD constexpr uint32_t SecondPad(int t) {
 
 // Round 0 of the second hash starts from the IV: a and e after it are constants plus W0.
 NF_HD constexpr uint32_t SecondRound0T1() {
-    const uint32_t e = InitialHash(4), f = InitialHash(5), g = InitialHash(6);
+    const uint32_t e = IV(4), f = IV(5), g = IV(6);
     const uint32_t sigma1 =
         ((e >> 6) | (e << 26)) ^ ((e >> 11) | (e << 21)) ^ ((e >> 25) | (e << 7));
-    return InitialHash(7) + sigma1 + ((e & f) ^ (~e & g)) + RoundConstant(0);
+    return IV(7) + sigma1 + ((e & f) ^ (~e & g)) + K(0);
 }
 NF_HD constexpr uint32_t SecondRound0A() {
-    const uint32_t a = InitialHash(0), b = InitialHash(1), c = InitialHash(2);
+    const uint32_t a = IV(0), b = IV(1), c = IV(2);
     const uint32_t sigma0 =
         ((a >> 2) | (a << 30)) ^ ((a >> 13) | (a << 19)) ^ ((a >> 22) | (a << 10));
     return SecondRound0T1() + sigma0 + ((a & b) ^ (a & c) ^ (b & c));
 }
 NF_HD constexpr uint32_t SecondRound0E() {
-    return InitialHash(3) + SecondRound0T1();
+    return IV(3) + SecondRound0T1();
 }
 
 template <int N>
@@ -177,7 +159,8 @@ NF_HD_INLINE void Round(uint32_t s[8], uint32_t kw, uint32_t one) {
 // Rounds 4..63 of the first hash's second block and the feed-forward: `out` is the first
 // hash as eight big-endian words. `w3` is message word W3 (the byte-swapped nonce); `one` is 1
 // (see MadAdd).
-NF_HD_INLINE void FirstHash(const cpu::ScanPrecomp& p, uint32_t w3, uint32_t one, uint32_t out[8]) {
+NF_HD_INLINE void FirstHash(const core::ScanPrecomp& p, uint32_t w3, uint32_t one,
+                            uint32_t out[8]) {
     uint32_t s[8];
     s[Slot<4, 0>()] = p.a4_base + w3;
     s[Slot<4, 1>()] = p.state3[0];
@@ -190,7 +173,7 @@ NF_HD_INLINE void FirstHash(const cpu::ScanPrecomp& p, uint32_t w3, uint32_t one
 
     auto padded = [&](auto t) { // W4..W15 are padding: K + W is one immediate
         constexpr int T = decltype(t)::value;
-        Round<T>(s, RoundConstant(T) + FirstPad(T), one);
+        Round<T>(s, K(T) + FirstPad(T), one);
     };
     Unroll<4, 16>(padded);
     Round<16>(s, p.kw16, one);
@@ -236,7 +219,7 @@ NF_HD_INLINE void FirstHash(const cpu::ScanPrecomp& p, uint32_t w3, uint32_t one
             }
             w[I] = x;
         }
-        Round<I>(s, w[I] + RoundConstant(I), one);
+        Round<I>(s, w[I] + K(I), one);
     };
     Unroll<18, 64>(scheduled);
 
@@ -255,22 +238,22 @@ NF_HD_INLINE uint32_t SecondHashH7(const uint32_t in[8], uint32_t one) {
     }
     uint32_t s[8];
     s[Slot<1, 0>()] = SecondRound0A() + w[0];
-    s[Slot<1, 1>()] = InitialHash(0);
-    s[Slot<1, 2>()] = InitialHash(1);
-    s[Slot<1, 3>()] = InitialHash(2);
+    s[Slot<1, 1>()] = IV(0);
+    s[Slot<1, 2>()] = IV(1);
+    s[Slot<1, 3>()] = IV(2);
     s[Slot<1, 4>()] = SecondRound0E() + w[0];
-    s[Slot<1, 5>()] = InitialHash(4);
-    s[Slot<1, 6>()] = InitialHash(5);
-    s[Slot<1, 7>()] = InitialHash(6);
+    s[Slot<1, 5>()] = IV(4);
+    s[Slot<1, 6>()] = IV(5);
+    s[Slot<1, 7>()] = IV(6);
 
     auto data = [&](auto t) {
         constexpr int T = decltype(t)::value;
-        Round<T>(s, w[T] + RoundConstant(T), one);
+        Round<T>(s, w[T] + K(T), one);
     };
     Unroll<1, 8>(data);
     auto padded = [&](auto t) {
         constexpr int T = decltype(t)::value;
-        Round<T>(s, RoundConstant(T) + SecondPad(T), one);
+        Round<T>(s, K(T) + SecondPad(T), one);
     };
     Unroll<8, 16>(padded);
 
@@ -314,7 +297,7 @@ NF_HD_INLINE uint32_t SecondHashH7(const uint32_t in[8], uint32_t one) {
     auto scheduled = [&](auto t) {
         constexpr int T = decltype(t)::value;
         word(t);
-        Round<T>(s, w[T] + RoundConstant(T), one);
+        Round<T>(s, w[T] + K(T), one);
     };
     Unroll<16, 60>(scheduled);
 
@@ -322,13 +305,12 @@ NF_HD_INLINE uint32_t SecondHashH7(const uint32_t in[8], uint32_t one) {
     word(Index<60>{});
     const uint32_t d = s[Slot<60, 3>()], e = s[Slot<60, 4>()], f = s[Slot<60, 5>()];
     const uint32_t g = s[Slot<60, 6>()], h = s[Slot<60, 7>()];
-    const uint32_t t1 =
-        MadAdd(Ch(e, f, g), one, MadAdd(Sigma1(e), one, h + w[60] + RoundConstant(60)));
-    return MadAdd(t1, one, d) + InitialHash(7);
+    const uint32_t t1 = MadAdd(Ch(e, f, g), one, MadAdd(Sigma1(e), one, h + w[60] + K(60)));
+    return MadAdd(t1, one, d) + IV(7);
 }
 
 // H7 of sha256d(header with `nonce`), the header given by its precomputed scan inputs.
-NF_HD_INLINE uint32_t ScanH7(const cpu::ScanPrecomp& p, uint32_t nonce, uint32_t one = 1) {
+NF_HD_INLINE uint32_t ScanH7(const core::ScanPrecomp& p, uint32_t nonce, uint32_t one = 1) {
     uint32_t first[8];
     FirstHash(p, ByteSwap(nonce), one, first);
     return SecondHashH7(first, one);

@@ -1,5 +1,5 @@
 // The tuned sha256d scan kernel: the unrolled round code of sha256d_rounds.hpp, the
-// nonce-independent work in the kernel parameter (cpu::ScanPrecomp, by value: it lives in the
+// nonce-independent work in the kernel parameter (core::ScanPrecomp, by value: it lives in the
 // launch's constant bank, so two devices or two streams never share mutable state), a
 // grid-stride loop of many nonces per thread, and top-word survivors appended through an
 // atomic counter into a fixed buffer.
@@ -20,7 +20,7 @@ namespace nonceforge::kernels {
 namespace {
 
 __global__ void __launch_bounds__(TUNED_THREADS_PER_BLOCK)
-    TunedScanKernel(const cpu::ScanPrecomp p, uint32_t first, uint64_t count,
+    TunedScanKernel(const core::ScanPrecomp p, uint32_t first, uint64_t count,
                     uint32_t* __restrict__ results, uint32_t capacity,
                     const uint32_t* __restrict__ abort, uint32_t one) {
     const uint64_t stride = uint64_t(gridDim.x) * blockDim.x;
@@ -39,39 +39,57 @@ __global__ void __launch_bounds__(TUNED_THREADS_PER_BLOCK)
     }
 }
 
-std::string CudaError(const char* what, cudaError_t err) {
-    return std::string(what) + ": " + cudaGetErrorString(err);
+// The result buffer of one synchronous tuned scan: [count, survivors...], freed on every path.
+struct TunedBuffer {
+    static constexpr uint32_t CAPACITY = 4096;
+    uint32_t* results = nullptr;
+    ~TunedBuffer() { cudaFree(results); }
+};
+
+GpuError RunTuned(int device, const core::ScanPrecomp& precomp, uint32_t first, uint64_t count,
+                  TunedBuffer& b) {
+    auto blocks = TunedGridBlocks(device);
+    if (!blocks) {
+        return blocks.error();
+    }
+    const std::size_t bytes = (1 + TunedBuffer::CAPACITY) * sizeof(uint32_t);
+    if (GpuError e = CudaFailure("cudaMalloc", cudaMalloc(&b.results, bytes))) {
+        return e;
+    }
+    if (GpuError e = CudaFailure("cudaMemset", cudaMemset(b.results, 0, sizeof(uint32_t)))) {
+        return e;
+    }
+    if (GpuError e = EnqueueTunedScan(precomp, first, count, *blocks, b.results,
+                                      TunedBuffer::CAPACITY, nullptr, nullptr)) {
+        return e;
+    }
+    return CudaFailure("cudaDeviceSynchronize", cudaDeviceSynchronize());
 }
 
 } // namespace
 
-unsigned TunedGridBlocks(int device, std::string* error) {
-    auto fail = [&](const char* what, cudaError_t err) {
-        if (error) {
-            *error = CudaError(what, err);
-        }
-        return 0u;
-    };
-    cudaError_t err = cudaSetDevice(device);
-    if (err != cudaSuccess) {
-        return fail("cudaSetDevice", err);
+core::Expected<unsigned, GpuError> TunedGridBlocks(int device) {
+    if (GpuError e = CudaFailure("cudaSetDevice", cudaSetDevice(device))) {
+        return core::MakeUnexpected(e);
     }
     int sms = 0;
-    if ((err = cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device)) !=
-        cudaSuccess) {
-        return fail("cudaDeviceGetAttribute(MultiProcessorCount)", err);
+    if (GpuError e =
+            CudaFailure("cudaDeviceGetAttribute(MultiProcessorCount)",
+                        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device))) {
+        return core::MakeUnexpected(e);
     }
     int per_sm = 0;
-    if ((err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-             &per_sm, TunedScanKernel, int(TUNED_THREADS_PER_BLOCK), 0)) != cudaSuccess) {
-        return fail("cudaOccupancyMaxActiveBlocksPerMultiprocessor", err);
+    if (GpuError e = CudaFailure("cudaOccupancyMaxActiveBlocksPerMultiprocessor",
+                                 cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+                                     &per_sm, TunedScanKernel, int(TUNED_THREADS_PER_BLOCK), 0))) {
+        return core::MakeUnexpected(e);
     }
     return unsigned(std::max(1, sms) * std::max(1, per_sm));
 }
 
-std::string EnqueueTunedScan(const cpu::ScanPrecomp& precomp, uint32_t first, uint64_t count,
-                             unsigned blocks, uint32_t* d_results, uint32_t capacity,
-                             const uint32_t* d_abort, void* stream) {
+GpuError EnqueueTunedScan(const core::ScanPrecomp& precomp, uint32_t first, uint64_t count,
+                          unsigned blocks, uint32_t* d_results, uint32_t capacity,
+                          const uint32_t* d_abort, void* stream) {
     if (count == 0) {
         return {};
     }
@@ -79,56 +97,30 @@ std::string EnqueueTunedScan(const cpu::ScanPrecomp& precomp, uint32_t first, ui
     const unsigned grid = unsigned(std::clamp<uint64_t>(needed, 1, std::max(blocks, 1u)));
     TunedScanKernel<<<grid, TUNED_THREADS_PER_BLOCK, 0, static_cast<cudaStream_t>(stream)>>>(
         precomp, first, count, d_results, capacity, d_abort, 1u);
-    const cudaError_t err = cudaGetLastError();
-    return err == cudaSuccess ? std::string() : CudaError("tuned kernel launch", err);
+    return CudaFailure("tuned kernel launch", cudaGetLastError());
 }
 
-GpuScanResult ScanTuned(int device, const cpu::ScanPrecomp& precomp, uint32_t first,
+GpuScanResult ScanTuned(int device, const core::ScanPrecomp& precomp, uint32_t first,
                         uint64_t count) {
-    constexpr uint32_t CAPACITY = 4096;
     GpuScanResult result;
-    uint32_t* d_results = nullptr;
-    auto fail = [&](const std::string& error) {
-        result.error = error;
-        cudaFree(d_results);
+    TunedBuffer b;
+    if ((result.error = RunTuned(device, precomp, first, count, b))) {
         return result;
-    };
-    std::string error;
-    const unsigned blocks = TunedGridBlocks(device, &error);
-    if (blocks == 0) {
-        return fail(error);
-    }
-    cudaError_t err = cudaMalloc(&d_results, (1 + CAPACITY) * sizeof(uint32_t));
-    if (err != cudaSuccess) {
-        return fail(CudaError("cudaMalloc", err));
-    }
-    if ((err = cudaMemset(d_results, 0, sizeof(uint32_t))) != cudaSuccess) {
-        return fail(CudaError("cudaMemset", err));
-    }
-    error = EnqueueTunedScan(precomp, first, count, blocks, d_results, CAPACITY, nullptr, nullptr);
-    if (!error.empty()) {
-        return fail(error);
-    }
-    if ((err = cudaDeviceSynchronize()) != cudaSuccess) {
-        return fail(CudaError("cudaDeviceSynchronize", err));
     }
     uint32_t n = 0;
-    if ((err = cudaMemcpy(&n, d_results, sizeof n, cudaMemcpyDeviceToHost)) != cudaSuccess) {
-        return fail(CudaError("cudaMemcpy", err));
+    result.error =
+        CudaFailure("cudaMemcpy", cudaMemcpy(&n, b.results, sizeof n, cudaMemcpyDeviceToHost));
+    if (result.error) {
+        return result;
     }
-    result.overflowed = n > CAPACITY;
-    result.nonces.resize(std::min(n, CAPACITY));
-    if (!result.nonces.empty() && (err = cudaMemcpy(result.nonces.data(), d_results + 1,
-                                                    result.nonces.size() * sizeof(uint32_t),
-                                                    cudaMemcpyDeviceToHost)) != cudaSuccess) {
-        return fail(CudaError("cudaMemcpy", err));
-    }
-    if ((err = cudaFree(d_results)) != cudaSuccess) {
-        d_results = nullptr;
-        return fail(CudaError("cudaFree", err));
+    result.overflowed = n > TunedBuffer::CAPACITY;
+    result.nonces.resize(std::min(n, TunedBuffer::CAPACITY));
+    if (!result.nonces.empty()) {
+        result.error = CudaFailure("cudaMemcpy", cudaMemcpy(result.nonces.data(), b.results + 1,
+                                                            result.nonces.size() * sizeof(uint32_t),
+                                                            cudaMemcpyDeviceToHost));
     }
     std::sort(result.nonces.begin(), result.nonces.end());
-    result.ok = true;
     return result;
 }
 

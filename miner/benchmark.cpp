@@ -155,7 +155,9 @@ BenchmarkRow MeasureGpu(gpu::CudaBackend& backend, const BenchmarkOptions& o, st
             const auto t0 = Clock::now();
             const ScanResult r = backend.Scan(work, std::stop_token());
             const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
-            error = r.fault;
+            if (r.fault) {
+                error = r.fault_detail.empty() ? r.fault.message() : r.fault_detail;
+            }
             next += work.nonce_count;
             if (record && dt > 0) {
                 rates.push_back(double(r.hashes_done) / dt);

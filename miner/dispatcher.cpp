@@ -142,34 +142,39 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
             w.rate = 0.7 * w.rate + 0.3 * (double(r.hashes_done) / dt);
         }
         const bool stale = range->generation != m_source.Generation();
-        for (const Candidate& c : r.candidates) {
-            HandleCandidate(w, range->work, c, stale);
+        for (uint32_t nonce : r.survivors) {
+            HandleSurvivor(w, range->work, nonce, stale);
         }
-        if (!r.fault.empty()) {
-            m_log(2, w.backend->Name() + " disabled: " + r.fault +
+        if (r.fault) {
+            const std::string why = r.fault_detail.empty() ? r.fault.message() : r.fault_detail;
+            m_log(2, w.backend->Name() + " disabled: " + why +
                          "; mining continues on the other backends");
             return;
         }
     }
 }
 
-void Dispatcher::HandleCandidate(Worker& w, const core::WorkUnit& work, const Candidate& c,
-                                 bool stale) {
+void Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale) {
     const std::string& name = w.backend->Name();
-    // The reference sha256d decides; a backend's word is never enough.
-    const core::Hash256 hash = work.HashWithNonce(c.nonce);
-    if (hash != c.hash || !core::HashMeetsTarget(hash, work.share_target)) {
+    // The one reference sha256d of this nonce decides; a backend's word is never enough. A
+    // survivor whose reference hash fails the top-word filter the backend claims it passed is
+    // a hardware error; one that passes it but not the full target is an ordinary near miss.
+    const core::Hash256 hash = work.HashWithNonce(nonce);
+    if (!core::HashPassesTopWord(hash, work.share_target)) {
         m_stats.HardwareError(name);
-        m_log(2, "hardware error on " + name + ": nonce " + core::FormatHexU32BE(c.nonce) +
-                     " does not verify (reported " + c.hash.ToDisplayHex() + ", reference " +
-                     hash.ToDisplayHex() + "); not submitted");
+        m_log(2, "hardware error on " + name + ": nonce " + core::FormatHexU32BE(nonce) +
+                     " does not verify (its reference hash " + hash.ToDisplayHex() +
+                     " misses the target's top word); not submitted");
+        return;
+    }
+    if (!core::HashMeetsTarget(hash, work.share_target)) {
         return;
     }
     core::Share share;
     share.job = work.job;
     share.extranonce2 = work.extranonce2;
     share.ntime = work.ntime;
-    share.nonce = c.nonce;
+    share.nonce = nonce;
     share.version = work.version;
     share.hash = hash;
     share.difficulty = core::HashDifficulty(hash);
@@ -183,8 +188,8 @@ void Dispatcher::HandleCandidate(Worker& w, const core::WorkUnit& work, const Ca
     if (stale) {
         m_stats.ShareResolved(name, ShareFate::Stale, "job replaced before submit",
                               work.job ? work.job->share_difficulty : 0);
-        m_log(0, "share " + core::FormatHexU32BE(c.nonce) +
-                     " found after its job was replaced: stale");
+        m_log(0,
+              "share " + core::FormatHexU32BE(nonce) + " found after its job was replaced: stale");
         return;
     }
     m_sink(std::move(share));

@@ -2,7 +2,8 @@
 // thread that asks the WorkSource for ranges sized to its measured speed (a CPU thread a few
 // ms of work). A clean job (or a new prevhash) bumps the generation and stops every running
 // scan at once through its stop token, so stale work ends within a millisecond or two. Every
-// candidate is re-hashed with the reference sha256d before it becomes a Share.
+// top-word survivor a backend reports is hashed once with the reference sha256d, and only a
+// hash that meets the full share target becomes a Share.
 #pragma once
 
 #include <atomic>
@@ -68,7 +69,7 @@ private:
         std::jthread thread;
     };
     void WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop);
-    void HandleCandidate(Worker& w, const core::WorkUnit& work, const Candidate& c, bool stale);
+    void HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale);
 
     DispatcherConfig m_config;
     Stats& m_stats;

@@ -26,8 +26,8 @@ struct CpuImpl {
 std::span<const CpuImpl> AllCpuImpls();
 const CpuImpl* FindCpuImpl(std::string_view name);
 
-// Runs the implementation's known-answer and differential tests (with deliberately
-// unaligned input). Used at start-up and by the benchmark.
+// The shared backend self-test (miner/backend_self_test.hpp) through a CpuBackend on this
+// implementation. Used at start-up and by the benchmark.
 miner::SelfTestResult SelfTestCpuImpl(const CpuImpl& impl);
 
 struct CpuSelection {
@@ -56,7 +56,7 @@ public:
         , m_name((index >= 0 ? "cpu" + std::to_string(index) : std::string("cpu")) + "/" +
                  std::string(impl.name)) {}
     std::string Name() const override { return m_name; }
-    miner::SelfTestResult SelfTest() override { return SelfTestCpuImpl(m_impl); }
+    miner::SelfTestResult SelfTest() override; // miner::SelfTestBackend
     miner::ScanResult Scan(const core::WorkUnit& work, std::stop_token stop) override;
     const CpuImpl& Impl() const { return m_impl; }
 

@@ -55,11 +55,12 @@ struct Avx2Ops {
 
 namespace nonceforge::cpu::avx2 {
 
-uint32_t ScanChunk_8way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return kernel::ScanChunk<Avx2Ops>(p, first, count, out);
 }
 
-uint32_t ScanChunk_8way_x2(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_8way_x2(const core::ScanPrecomp& p, uint32_t first, uint32_t count,
+                           uint32_t* out) {
     return kernel::ScanChunk<kernel::Interleaved2<Avx2Ops>>(p, first, count, out);
 }
 

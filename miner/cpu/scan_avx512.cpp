@@ -109,15 +109,18 @@ struct Avx512VlOps {
 
 namespace nonceforge::cpu::avx512 {
 
-uint32_t ScanChunk_8way_vl(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_8way_vl(const core::ScanPrecomp& p, uint32_t first, uint32_t count,
+                           uint32_t* out) {
     return kernel::ScanChunk<Avx512VlOps>(p, first, count, out);
 }
 
-uint32_t ScanChunk_16way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_16way(const core::ScanPrecomp& p, uint32_t first, uint32_t count,
+                         uint32_t* out) {
     return kernel::ScanChunk<Avx512Ops>(p, first, count, out);
 }
 
-uint32_t ScanChunk_16way_x2(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_16way_x2(const core::ScanPrecomp& p, uint32_t first, uint32_t count,
+                            uint32_t* out) {
     return kernel::ScanChunk<kernel::Interleaved2<Avx512Ops>>(p, first, count, out);
 }
 

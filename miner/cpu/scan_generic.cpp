@@ -28,7 +28,7 @@ struct ScalarOps {
 
 namespace nonceforge::cpu::generic {
 
-uint32_t ScanChunk_1way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_1way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return kernel::ScanChunk<ScalarOps>(p, first, count, out);
 }
 

@@ -2,9 +2,10 @@
 // this header and instantiates it with its own lane operations (scalar uint32_t, AVX2 8-lane,
 // AVX-512 16-lane, two interleaved AVX-512 streams), compiled with only its own -m flags.
 //
-// Everything here has internal linkage (anonymous namespace) and the header includes nothing
-// from the rest of the project but the plain precompute struct: inline functions compiled with
-// AVX-512 flags must never be shared with baseline code through the linker.
+// Everything here has internal linkage (anonymous namespace). From core it takes the plain
+// ScanPrecomp struct and the SHA-256 constants, the latter only in constant expressions: inline
+// functions compiled with AVX-512 flags must never be shared with baseline code through the
+// linker, so nothing here calls a core function at run time.
 //
 // Steps, named as in DESIGN.md / STYLE.md:
 //   FirstHashBlock2  rounds 4..63 of the first hash's second block (rounds 0..3 are in
@@ -18,7 +19,8 @@
 #include <cstdint>
 #include <utility>
 
-#include "scan_precompute.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
+#include "nonceforge/core/sha256_constants.hpp"
 
 #define NF_ALWAYS_INLINE inline __attribute__((always_inline))
 #define NF_LAMBDA_INLINE __attribute__((always_inline))
@@ -27,18 +29,25 @@ namespace {
 
 namespace kernel {
 
-constexpr uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-constexpr uint32_t IV[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+// The core's one table of round constants and IV, copied into plain arrays at compile time:
+// code built with this file's -m flags reads them as constants and never calls into core (nor
+// into a std:: member function, which would be shared across translation units too).
+struct ConstantTables {
+    uint32_t k[64];
+    uint32_t iv[8];
+};
+constexpr ConstantTables TABLES = [] {
+    ConstantTables t{};
+    for (int i = 0; i < 64; ++i) {
+        t.k[i] = nonceforge::core::sha256::K(i);
+    }
+    for (int i = 0; i < 8; ++i) {
+        t.iv[i] = nonceforge::core::sha256::IV(i);
+    }
+    return t;
+}();
+constexpr const uint32_t (&K)[64] = TABLES.k;
+constexpr const uint32_t (&IV)[8] = TABLES.iv;
 
 constexpr uint32_t Rotr(uint32_t x, int n) {
     return (x >> n) | (x << (32 - n));
@@ -136,7 +145,7 @@ NF_ALWAYS_INLINE void Round(typename O::V* s, typename O::V kw) {
 // Rounds 4..63 of the first hash's block 2, then the feed-forward: out[i] = midstate + state.
 // `nonce` is the message word W3, i.e. the byte-swapped header nonce.
 template <class O>
-NF_ALWAYS_INLINE void FirstHashBlock2(const nonceforge::cpu::ScanPrecomp& p, typename O::V nonce,
+NF_ALWAYS_INLINE void FirstHashBlock2(const nonceforge::core::ScanPrecomp& p, typename O::V nonce,
                                       typename O::V out[8]) {
     using V = typename O::V;
     // Roles after round 3 (t = 4 reads a from s[4]): place a4..h4 accordingly.
@@ -280,7 +289,7 @@ NF_ALWAYS_INLINE typename O::V SecondHashTop(const typename O::V in[8]) {
 // `out` in increasing order; returns how many. Lanes past `count` in the last batch are
 // computed but never reported.
 template <class O>
-NF_ALWAYS_INLINE uint32_t ScanChunk(const nonceforge::cpu::ScanPrecomp& p, uint32_t first,
+NF_ALWAYS_INLINE uint32_t ScanChunk(const nonceforge::core::ScanPrecomp& p, uint32_t first,
                                     uint32_t count, uint32_t* out) {
     using V = typename O::V;
     uint32_t found = 0;

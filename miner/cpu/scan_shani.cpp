@@ -89,7 +89,7 @@ NF_SHA_INLINE void Rounds4To59(__m128i (&abef)[N], __m128i (&cdgh)[N], __m128i (
 }
 
 template <int N>
-NF_SHA_INLINE uint32_t ScanShaNi(const nonceforge::cpu::ScanPrecomp& p, uint32_t first,
+NF_SHA_INLINE uint32_t ScanShaNi(const nonceforge::core::ScanPrecomp& p, uint32_t first,
                                  uint32_t count, uint32_t* out) {
     __m128i mid_abef, mid_cdgh, st2_abef, st2_cdgh, iv_abef, iv_cdgh;
     ToAbef(Load4(p.midstate), Load4(p.midstate + 4), mid_abef, mid_cdgh);
@@ -150,15 +150,15 @@ NF_SHA_INLINE uint32_t ScanShaNi(const nonceforge::cpu::ScanPrecomp& p, uint32_t
 
 namespace nonceforge::cpu::shani {
 
-uint32_t ScanChunk_2way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_2way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return ScanShaNi<2>(p, first, count, out);
 }
 
-uint32_t ScanChunk_4way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_4way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return ScanShaNi<4>(p, first, count, out);
 }
 
-uint32_t ScanChunk_8way(const ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
+uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return ScanShaNi<8>(p, first, count, out);
 }
 

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <random>
 #include <thread>
 
-#include "nonceforge/core/hex.hpp"
-#include "nonceforge/core/target.hpp"
+#include "miner/backend_self_test.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
 
 namespace nonceforge::gpu {
+
+using kernels::GpuError;
 
 namespace {
 
@@ -32,21 +33,11 @@ std::string BackendName(const kernels::GpuDeviceInfo& d) {
     return name;
 }
 
-std::vector<uint32_t> ReferenceHits(const core::WorkUnit& w) {
-    std::vector<uint32_t> hits;
-    for (uint64_t n = w.nonce_first; n < uint64_t(w.nonce_first) + w.nonce_count; ++n) {
-        if (core::HashMeetsTarget(w.HashWithNonce(uint32_t(n)), w.share_target)) {
-            hits.push_back(uint32_t(n));
-        }
-    }
-    return hits;
-}
-
-std::string Describe(const std::vector<uint32_t>& got, const std::vector<uint32_t>& want,
-                     const core::WorkUnit& w) {
-    return "hits differ from the reference (" + std::to_string(got.size()) + " vs " +
-           std::to_string(want.size()) + ") for " + std::to_string(w.nonce_count) +
-           " nonces from " + std::to_string(w.nonce_first);
+miner::ScanResult Faulted(miner::ScanResult r, const kernels::GpuError& e) {
+    r.survivors.clear();
+    r.fault = e.code;
+    r.fault_detail = e.Message();
+    return r;
 }
 
 } // namespace
@@ -58,7 +49,7 @@ CudaBackend::CudaBackend(std::unique_ptr<CudaContext> ctx)
     m_launch_nonces = uint64_t(m_rate * std::chrono::duration<double>(LAUNCH_TARGET).count());
 }
 
-core::Expected<std::unique_ptr<CudaBackend>, std::string>
+core::Expected<std::unique_ptr<CudaBackend>, kernels::GpuError>
 CudaBackend::Create(const kernels::GpuDeviceInfo& device) {
     auto ctx = CudaContext::Create(device);
     if (!ctx) {
@@ -89,203 +80,166 @@ void CudaBackend::LearnRate(uint64_t nonces, double kernel_ms) {
     m_launch_nonces = std::clamp<uint64_t>(uint64_t(target), full, NONCE_SPACE);
 }
 
-miner::ScanResult CudaBackend::Scan(const core::WorkUnit& work, std::stop_token stop) {
-    miner::ScanResult result;
-    if (!m_fault.empty()) {
-        result.fault = m_fault;
-        return result;
-    }
-    const uint32_t target_top = work.share_target.TopWord();
-    const cpu::ScanPrecomp precomp =
-        cpu::MakeScanPrecomp(work.midstate.data(), work.Tail().data(), target_top);
-    const uint64_t end =
-        std::min<uint64_t>(uint64_t(work.nonce_first) + work.nonce_count, NONCE_SPACE);
+// One Scan: two launches in flight on the context's slots, overflowed launches rescanned in
+// smaller pieces before anything else, a stop request turned into the device abort word.
+struct CudaBackend::ScanRun {
     struct Piece {
         uint64_t first = 0, count = 0;
     };
-    std::deque<Piece> redo; // pieces of overflowed launches, rescanned smaller
-    uint64_t next = work.nonce_first;
     struct InFlight {
         unsigned slot = 0;
         Piece piece;
     };
+
+    CudaBackend& backend;
+    core::ScanPrecomp precomp;
+    std::stop_token stop;
+    uint64_t next = 0, end = 0;
+    std::deque<Piece> redo;      // pieces of overflowed launches, rescanned smaller
     std::deque<InFlight> flight; // in launch order
     bool busy[CudaContext::SLOTS] = {};
     bool aborted = false;
-    std::vector<uint32_t> survivors;
+    miner::ScanResult result;
 
-    auto fail = [&](const std::string& error) {
-        m_fault = error;
-        result.fault = error;
-        result.candidates.clear();
-        return result;
-    };
-    if (std::string e = m_ctx->BeginTiming(); !e.empty()) {
-        return fail(e);
-    }
-    auto abort = [&]() -> std::string {
+    ScanRun(CudaBackend& b, const core::WorkUnit& work, std::stop_token token)
+        : backend(b)
+        , precomp(core::MakeScanPrecomp(work.midstate.data(), work.Tail().data(),
+                                        work.share_target.TopWord()))
+        , stop(std::move(token))
+        , next(work.nonce_first)
+        , end(std::min<uint64_t>(uint64_t(work.nonce_first) + work.nonce_count, NONCE_SPACE)) {}
+
+    // Once a stop is requested: the running kernels end at their next nonce.
+    GpuError WatchStop() {
+        if (aborted || !stop.stop_requested()) {
+            return {};
+        }
         aborted = true;
         result.stopped = true;
-        return flight.empty() ? std::string() : m_ctx->SetAbort(true);
-    };
+        return flight.empty() ? GpuError{} : backend.m_ctx->SetAbort(true);
+    }
 
-    for (;;) {
-        if (!aborted && stop.stop_requested()) {
-            if (std::string e = abort(); !e.empty()) {
-                return fail(e);
-            }
-        }
+    GpuError FillSlots() {
         while (!aborted && flight.size() < CudaContext::SLOTS && (!redo.empty() || next < end)) {
             Piece p;
             if (!redo.empty()) {
                 p = redo.front();
                 redo.pop_front();
             } else {
-                p = {next, std::min(LaunchSizeFor(target_top), end - next)};
+                p = {next, std::min(backend.LaunchSizeFor(precomp.target_top), end - next)};
                 next += p.count;
             }
             const unsigned slot =
                 unsigned(std::find(busy, busy + CudaContext::SLOTS, false) - busy);
-            if (std::string e = m_ctx->Launch(slot, precomp, uint32_t(p.first), p.count);
-                !e.empty()) {
-                return fail(e);
+            if (GpuError e = backend.m_ctx->Launch(slot, precomp, uint32_t(p.first), p.count)) {
+                return e;
             }
             busy[slot] = true;
             flight.push_back({slot, p});
         }
-        if (flight.empty()) {
-            break;
-        }
-        // The oldest launch, watching the stop token (HashBackend: at least every ms).
-        const InFlight f = flight.front();
+        return {};
+    }
+
+    // Waits for the oldest launch, watching the stop token (HashBackend: at least every ms).
+    GpuError WaitOldest() {
         for (;;) {
-            std::string error;
-            const CudaContext::Poll q = m_ctx->Query(f.slot, &error);
+            GpuError error;
+            const CudaContext::Poll q = backend.m_ctx->Query(flight.front().slot, &error);
             if (q == CudaContext::Poll::Done) {
-                break;
+                return {};
             }
             if (q == CudaContext::Poll::Failed) {
-                return fail(error);
+                return error;
             }
-            if (!aborted && stop.stop_requested()) {
-                if (std::string e = abort(); !e.empty()) {
-                    return fail(e);
-                }
+            if (GpuError e = WatchStop()) {
+                return e;
             }
             std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
-        auto r = m_ctx->Collect(f.slot);
+    }
+
+    // More survivors than the buffer holds: rescan in pieces that each expect at most half a
+    // buffer, in nonce order, before anything else.
+    void Split(const Piece& piece, uint32_t reported) {
+        const uint64_t parts =
+            std::min<uint64_t>(piece.count, 2 * uint64_t(reported) / CudaContext::HIT_CAPACITY + 1);
+        const uint64_t size = (piece.count + parts - 1) / parts;
+        std::vector<Piece> pieces;
+        for (uint64_t at = piece.first; at < piece.first + piece.count; at += size) {
+            pieces.push_back({at, std::min(size, piece.first + piece.count - at)});
+        }
+        redo.insert(redo.begin(), pieces.begin(), pieces.end());
+    }
+
+    GpuError CollectOldest() {
+        const InFlight f = flight.front();
+        auto r = backend.m_ctx->Collect(f.slot);
         flight.pop_front();
         busy[f.slot] = false;
         if (!r) {
-            return fail(r.error());
+            return r.error();
         }
         if (aborted) {
-            continue; // an interrupted launch: neither its hashes nor its survivors count
+            return {}; // an interrupted launch: neither its hashes nor its survivors count
         }
         if (r->Overflowed()) {
-            // More survivors than the buffer holds: rescan in pieces that each expect at most
-            // half a buffer, in nonce order, before anything else.
-            const uint64_t parts = std::min<uint64_t>(
-                f.piece.count, 2 * uint64_t(r->reported) / CudaContext::HIT_CAPACITY + 1);
-            const uint64_t size = (f.piece.count + parts - 1) / parts;
-            std::vector<Piece> pieces;
-            for (uint64_t at = f.piece.first; at < f.piece.first + f.piece.count; at += size) {
-                pieces.push_back({at, std::min(size, f.piece.first + f.piece.count - at)});
-            }
-            redo.insert(redo.begin(), pieces.begin(), pieces.end());
-            continue;
+            Split(f.piece, r->reported);
+            return {};
         }
         result.hashes_done += f.piece.count;
-        survivors.insert(survivors.end(), r->survivors.begin(), r->survivors.end());
-        LearnRate(f.piece.count, r->kernel_ms);
-    }
-    if (aborted) {
-        if (std::string e = m_ctx->SetAbort(false); !e.empty()) {
-            return fail(e);
-        }
+        result.survivors.insert(result.survivors.end(), r->survivors.begin(), r->survivors.end());
+        backend.LearnRate(f.piece.count, r->kernel_ms);
+        return {};
     }
 
-    // The full 256-bit compare of every top-word survivor, on the reference hash.
-    std::sort(survivors.begin(), survivors.end());
-    uint8_t tail[16];
-    std::copy(work.Tail().begin(), work.Tail().end(), tail);
-    for (uint32_t nonce : survivors) {
-        core::WriteLE32(tail + 12, nonce);
-        miner::Candidate c;
-        c.nonce = nonce;
-        core::sha256::Sha256dFromMidstate(work.midstate.data(), tail, c.hash.bytes.data());
-        if (core::HashMeetsTarget(c.hash, work.share_target)) {
-            result.candidates.push_back(c);
+    GpuError Run() {
+        if (GpuError e = backend.m_ctx->BeginTiming()) {
+            return e;
+        }
+        for (;;) {
+            GpuError e = WatchStop();
+            if (!e) {
+                e = FillSlots();
+            }
+            if (e || flight.empty()) {
+                if (!e && aborted) {
+                    e = backend.m_ctx->SetAbort(false);
+                }
+                return e;
+            }
+            if ((e = WaitOldest()) || (e = CollectOldest())) {
+                return e;
+            }
         }
     }
-    return result;
+};
+
+miner::ScanResult CudaBackend::Scan(const core::WorkUnit& work, std::stop_token stop) {
+    if (m_fault) {
+        return Faulted({}, m_fault);
+    }
+    ScanRun run(*this, work, std::move(stop));
+    if (GpuError e = run.Run()) {
+        m_fault = e; // a CUDA error disables the device for good
+        return Faulted(std::move(run.result), e);
+    }
+    // Launches complete in order but write their survivors in any order.
+    std::sort(run.result.survivors.begin(), run.result.survivors.end());
+    return std::move(run.result);
 }
 
 miner::SelfTestResult CudaBackend::SelfTest() {
-    // Known answer: the genesis header, with the network target, over a window around its
-    // nonce that is not a multiple of the block size: exactly its nonce and block hash.
-    const auto genesis = core::HexDecode(
-        "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b2"
-        "7ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c");
-    const core::BlockHeader header =
-        core::BlockHeader::Deserialize(std::span<const uint8_t, 80>(genesis->data(), 80));
-    core::WorkUnit w = core::WorkUnit::FromHeader(header, core::DecodeCompact(header.bits).target);
-    w.nonce_first = header.nonce - 1000;
-    w.nonce_count = 2001;
-    miner::ScanResult r = Scan(w, std::stop_token());
-    if (!r.fault.empty()) {
-        return {false, r.fault};
-    }
-    if (r.candidates.size() != 1 || r.candidates[0].nonce != header.nonce ||
-        r.candidates[0].hash.ToDisplayHex() !=
-            "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f" ||
-        r.hashes_done != w.nonce_count) {
-        return {false, "genesis: the winning nonce was not found exactly once"};
-    }
-    // Differential: a pseudo-random header, a loose target (about one nonce in sixteen), a
-    // range ending at 2^32 - 1; and a regtest-like target whose top word is not zero.
-    std::mt19937 rng(20260106);
-    for (uint32_t top : {0x0fffffffu, 0x7fffff00u}) {
-        core::BlockHeader h;
-        h.version = rng();
-        for (auto& b : h.merkle_root.bytes) {
-            b = uint8_t(rng());
-        }
-        h.time = rng();
-        h.bits = 0x207fffff;
-        core::U256 target = core::U256::Max();
-        target.SetLimb(7, top);
-        w = core::WorkUnit::FromHeader(h, target);
-        w.nonce_count = 3001;
-        w.nonce_first = uint32_t(NONCE_SPACE - w.nonce_count);
-        r = Scan(w, std::stop_token());
-        if (!r.fault.empty()) {
-            return {false, r.fault};
-        }
-        std::vector<uint32_t> got;
-        for (const auto& c : r.candidates) {
-            if (c.hash != w.HashWithNonce(c.nonce)) {
-                return {false, "reported hash differs from the reference"};
-            }
-            got.push_back(c.nonce);
-        }
-        const auto want = ReferenceHits(w);
-        if (got != want || r.hashes_done != w.nonce_count) {
-            return {false, Describe(got, want, w)};
-        }
-    }
-    return {true, "genesis nonce found; hits match the reference"};
+    return miner::SelfTestBackend(*this);
 }
 
 CudaBackendSet CreateCudaBackends(const std::vector<int>& ids) {
     CudaBackendSet set;
-    std::string why;
-    const std::vector<kernels::GpuDeviceInfo> devices = kernels::ListGpuDevices(&why);
-    if (devices.empty()) {
-        set.problems.push_back("no CUDA GPU found (" + why + ")");
+    const auto listed = kernels::ListGpuDevices();
+    if (!listed) {
+        set.problems.push_back("no CUDA GPU found (" + listed.error().Message() + ")");
         return set;
     }
+    const std::vector<kernels::GpuDeviceInfo>& devices = *listed;
     std::vector<kernels::GpuDeviceInfo> chosen;
     if (ids.empty()) {
         chosen = devices;
@@ -304,11 +258,11 @@ CudaBackendSet CreateCudaBackends(const std::vector<int>& ids) {
     for (const auto& d : chosen) {
         auto backend = CudaBackend::Create(d);
         if (!backend) {
-            set.problems.push_back(DeviceLabel(d) + " disabled: " + backend.error());
+            set.problems.push_back(DeviceLabel(d) + " disabled: " + backend.error().Message());
             continue;
         }
         const miner::SelfTestResult st = (*backend)->SelfTest();
-        if (!st.ok) {
+        if (!st.ok()) {
             set.problems.push_back(DeviceLabel(d) + " disabled: self-test failed: " + st.detail);
             continue;
         }

@@ -1,11 +1,11 @@
 // The CUDA GPU backend: one HashBackend per device. Scan cuts its nonce range into launches
 // of the tuned kernel sized toward LAUNCH_TARGET of device time each (measured with events
-// and adapted), keeps two launches in flight on two streams, and compares every top-word
-// survivor with the reference sha256d on the host; only full hits become candidates (the
-// dispatcher re-verifies them again). A stop request sets the device's abort word, so the
-// running kernels end at their next nonce and their results are dropped. A CUDA error
-// disables the device for good: Scan then reports it as `fault` and the dispatcher retires
-// the backend while the others keep mining.
+// and adapted), keeps two launches in flight on two streams, and reports the kernel's
+// top-word survivors (the dispatcher gives each the full compare on the reference sha256d).
+// A stop request sets the device's abort word, so the running kernels end at their next nonce
+// and their results are dropped. A CUDA error disables the device for good: Scan then reports
+// it as `fault` (the CUDA error code) and the dispatcher retires the backend while the others
+// keep mining.
 #pragma once
 
 #include <chrono>
@@ -26,11 +26,11 @@ public:
     static constexpr std::chrono::milliseconds RANGE_TIME{1000};
 
     // Creates the device context; does not run the self-test.
-    static core::Expected<std::unique_ptr<CudaBackend>, std::string>
+    static core::Expected<std::unique_ptr<CudaBackend>, kernels::GpuError>
     Create(const kernels::GpuDeviceInfo& device);
 
     std::string Name() const override { return m_name; }
-    miner::SelfTestResult SelfTest() override;
+    miner::SelfTestResult SelfTest() override; // miner::SelfTestBackend
     miner::ScanResult Scan(const core::WorkUnit& work, std::stop_token stop) override;
 
     const kernels::GpuDeviceInfo& Device() const { return m_ctx->Device(); }
@@ -41,6 +41,7 @@ public:
     unsigned GridBlocks() const { return m_ctx->GridBlocks(); }
 
 private:
+    struct ScanRun;
     explicit CudaBackend(std::unique_ptr<CudaContext> ctx);
     uint64_t LaunchSizeFor(uint32_t target_top) const;
     void LearnRate(uint64_t nonces, double kernel_ms);
@@ -50,7 +51,7 @@ private:
     double m_rate = 0;
     bool m_rate_measured = false;
     uint64_t m_launch_nonces = 0;
-    std::string m_fault; // the CUDA error that disabled this device
+    kernels::GpuError m_fault; // the CUDA error that disabled this device
 };
 
 // Device discovery for `mine` and `benchmark`: a backend per selected device, each created

@@ -8,9 +8,8 @@ namespace nonceforge::gpu {
 
 namespace {
 
-std::string CudaError(const char* what, cudaError_t err) {
-    return std::string(what) + ": " + cudaGetErrorString(err);
-}
+using kernels::CudaFailure;
+using kernels::GpuError;
 
 // Result buffer layout, device and pinned host alike: [count, survivors...].
 constexpr std::size_t RESULT_WORDS = 1 + CudaContext::HIT_CAPACITY;
@@ -57,10 +56,7 @@ struct CudaContext::Impl {
         cudaFreeHost(host_abort);
     }
 
-    std::string Bind() const {
-        const cudaError_t err = cudaSetDevice(device);
-        return err == cudaSuccess ? std::string() : CudaError("cudaSetDevice", err);
-    }
+    GpuError Bind() const { return CudaFailure("cudaSetDevice", cudaSetDevice(device)); }
 };
 
 CudaContext::CudaContext(kernels::GpuDeviceInfo device, std::unique_ptr<Impl> impl, unsigned blocks)
@@ -70,21 +66,19 @@ CudaContext::CudaContext(kernels::GpuDeviceInfo device, std::unique_ptr<Impl> im
 
 CudaContext::~CudaContext() = default;
 
-core::Expected<std::unique_ptr<CudaContext>, std::string>
+core::Expected<std::unique_ptr<CudaContext>, GpuError>
 CudaContext::Create(const kernels::GpuDeviceInfo& device) {
     auto impl = std::make_unique<Impl>();
     impl->device = device.index;
-    auto fail = [](const std::string& what) { return core::MakeUnexpected(what); };
-    if (std::string e = impl->Bind(); !e.empty()) {
+    auto fail = [](const GpuError& e) { return core::MakeUnexpected(e); };
+    if (GpuError e = impl->Bind()) {
         return fail(e);
     }
     // Each call runs only if every earlier one succeeded; the first failure is kept.
-    std::string error;
+    GpuError error;
     auto ok = [&](const char* what, cudaError_t result) {
-        if (result != cudaSuccess) {
-            error = CudaError(what, result);
-        }
-        return result == cudaSuccess;
+        error = CudaFailure(what, result);
+        return !error;
     };
     for (Impl::Slot& s : impl->slots) {
         const std::size_t bytes = RESULT_WORDS * sizeof(uint32_t);
@@ -109,58 +103,56 @@ CudaContext::Create(const kernels::GpuDeviceInfo& device) {
         !ok("cudaDeviceSynchronize", cudaDeviceSynchronize())) {
         return fail(error);
     }
-    const unsigned blocks = kernels::TunedGridBlocks(device.index, &error);
-    if (blocks == 0) {
-        return fail(error);
+    const auto blocks = kernels::TunedGridBlocks(device.index);
+    if (!blocks) {
+        return fail(blocks.error());
     }
-    return std::unique_ptr<CudaContext>(new CudaContext(device, std::move(impl), blocks));
+    return std::unique_ptr<CudaContext>(new CudaContext(device, std::move(impl), *blocks));
 }
 
-std::string CudaContext::Launch(unsigned slot, const cpu::ScanPrecomp& precomp, uint32_t first,
-                                uint64_t count) {
-    if (std::string e = m_impl->Bind(); !e.empty()) {
+GpuError CudaContext::Launch(unsigned slot, const core::ScanPrecomp& precomp, uint32_t first,
+                             uint64_t count) {
+    if (GpuError e = m_impl->Bind()) {
         return e;
     }
     Impl::Slot& s = m_impl->slots[slot];
-    cudaError_t err = cudaMemsetAsync(s.device_results, 0, sizeof(uint32_t), s.stream);
-    if (err != cudaSuccess) {
-        return CudaError("cudaMemsetAsync", err);
-    }
-    if ((err = cudaEventRecord(s.kernel_start, s.stream)) != cudaSuccess) {
-        return CudaError("cudaEventRecord", err);
-    }
-    std::string e = kernels::EnqueueTunedScan(precomp, first, count, m_blocks, s.device_results,
-                                              HIT_CAPACITY, m_impl->device_abort, s.stream);
-    if (!e.empty()) {
+    if (GpuError e = CudaFailure(
+            "cudaMemsetAsync", cudaMemsetAsync(s.device_results, 0, sizeof(uint32_t), s.stream))) {
         return e;
     }
-    if ((err = cudaEventRecord(s.kernel_end, s.stream)) != cudaSuccess) {
-        return CudaError("cudaEventRecord", err);
+    if (GpuError e = CudaFailure("cudaEventRecord", cudaEventRecord(s.kernel_start, s.stream))) {
+        return e;
+    }
+    if (GpuError e = kernels::EnqueueTunedScan(precomp, first, count, m_blocks, s.device_results,
+                                               HIT_CAPACITY, m_impl->device_abort, s.stream)) {
+        return e;
+    }
+    if (GpuError e = CudaFailure("cudaEventRecord", cudaEventRecord(s.kernel_end, s.stream))) {
+        return e;
     }
     // The whole buffer: a fixed copy keeps the pipeline free of host round trips, and at
     // 256 KiB it takes microseconds next to a launch of 100-300 ms.
-    if ((err = cudaMemcpyAsync(s.host, s.device_results, RESULT_WORDS * sizeof(uint32_t),
-                               cudaMemcpyDeviceToHost, s.stream)) != cudaSuccess) {
-        return CudaError("cudaMemcpyAsync", err);
+    if (GpuError e =
+            CudaFailure("cudaMemcpyAsync",
+                        cudaMemcpyAsync(s.host, s.device_results, RESULT_WORDS * sizeof(uint32_t),
+                                        cudaMemcpyDeviceToHost, s.stream))) {
+        return e;
     }
-    if ((err = cudaEventRecord(s.copied, s.stream)) != cudaSuccess) {
-        return CudaError("cudaEventRecord", err);
-    }
-    return {};
+    return CudaFailure("cudaEventRecord", cudaEventRecord(s.copied, s.stream));
 }
 
-std::string CudaContext::BeginTiming() {
-    if (std::string e = m_impl->Bind(); !e.empty()) {
+GpuError CudaContext::BeginTiming() {
+    if (GpuError e = m_impl->Bind()) {
         return e;
     }
     // Recorded on the idle control stream, it completes at once: "now" on the device clock.
     // A fresh epoch per scan keeps the float milliseconds precise.
     const cudaError_t err = cudaEventRecord(m_impl->epoch, m_impl->control);
     m_impl->last_end_ms = 0;
-    return err == cudaSuccess ? std::string() : CudaError("cudaEventRecord(epoch)", err);
+    return CudaFailure("cudaEventRecord(epoch)", err);
 }
 
-CudaContext::Poll CudaContext::Query(unsigned slot, std::string* error) {
+CudaContext::Poll CudaContext::Query(unsigned slot, GpuError* error) {
     const cudaError_t err = cudaEventQuery(m_impl->slots[slot].copied);
     if (err == cudaSuccess) {
         return Poll::Done;
@@ -169,22 +161,22 @@ CudaContext::Poll CudaContext::Query(unsigned slot, std::string* error) {
         return Poll::Busy;
     }
     if (error) {
-        *error = CudaError("cudaEventQuery", err);
+        *error = CudaFailure("cudaEventQuery", err);
     }
     return Poll::Failed;
 }
 
-core::Expected<CudaContext::SlotResult, std::string> CudaContext::Collect(unsigned slot) {
+core::Expected<CudaContext::SlotResult, GpuError> CudaContext::Collect(unsigned slot) {
     Impl::Slot& s = m_impl->slots[slot];
     cudaError_t err = cudaEventSynchronize(s.copied);
     if (err != cudaSuccess) {
-        return core::MakeUnexpected(CudaError("cudaEventSynchronize", err));
+        return core::MakeUnexpected(CudaFailure("cudaEventSynchronize", err));
     }
     SlotResult r;
     float start = 0, end = 0;
     if ((err = cudaEventElapsedTime(&start, m_impl->epoch, s.kernel_start)) != cudaSuccess ||
         (err = cudaEventElapsedTime(&end, m_impl->epoch, s.kernel_end)) != cudaSuccess) {
-        return core::MakeUnexpected(CudaError("cudaEventElapsedTime", err));
+        return core::MakeUnexpected(CudaFailure("cudaEventElapsedTime", err));
     }
     r.kernel_ms = double(end) - double(std::max(start, m_impl->last_end_ms));
     m_impl->last_end_ms = std::max(end, m_impl->last_end_ms);
@@ -194,19 +186,19 @@ core::Expected<CudaContext::SlotResult, std::string> CudaContext::Collect(unsign
     return r;
 }
 
-std::string CudaContext::SetAbort(bool abort) {
-    if (std::string e = m_impl->Bind(); !e.empty()) {
+GpuError CudaContext::SetAbort(bool abort) {
+    if (GpuError e = m_impl->Bind()) {
         return e;
     }
     *m_impl->host_abort = abort ? 1 : 0;
     cudaError_t err = cudaMemcpyAsync(m_impl->device_abort, m_impl->host_abort, sizeof(uint32_t),
                                       cudaMemcpyHostToDevice, m_impl->control);
     if (err != cudaSuccess) {
-        return CudaError("cudaMemcpyAsync(abort)", err);
+        return CudaFailure("cudaMemcpyAsync(abort)", err);
     }
     // Waiting here also keeps host_abort unchanged until the copy has read it.
     if ((err = cudaStreamSynchronize(m_impl->control)) != cudaSuccess) {
-        return CudaError("cudaStreamSynchronize(abort)", err);
+        return CudaFailure("cudaStreamSynchronize(abort)", err);
     }
     return {};
 }

@@ -1,7 +1,8 @@
 // One CUDA device as the GPU backend uses it: its streams (one per launch slot, so two
 // launches are in flight), device result buffers and the pinned host buffers their results
 // are copied into, timing events, and a device-side abort word. Plain C++: the CUDA types
-// stay in cuda_context.cpp. Every CUDA call is checked; a failure comes back as a string.
+// stay in cuda_context.cpp. Every CUDA call is checked; a failure comes back as a GpuError
+// (kernels/gpu_error.hpp): the CUDA error code and the call that failed.
 //
 // Threading: one thread at a time. The CUDA runtime's current device is per host thread, so
 // every call first makes this device current.
@@ -13,8 +14,8 @@
 #include <vector>
 
 #include "kernels/sha256d_launcher.hpp"
-#include "miner/cpu/scan_precompute.hpp"
 #include "nonceforge/core/expected.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
 
 namespace nonceforge::gpu {
 
@@ -23,8 +24,8 @@ public:
     static constexpr unsigned SLOTS = 2;               // launches in flight
     static constexpr uint32_t HIT_CAPACITY = 1u << 16; // survivors one launch can report
 
-    // Streams, buffers and events for `device`; the error names the failing CUDA call.
-    static core::Expected<std::unique_ptr<CudaContext>, std::string>
+    // Streams, buffers and events for `device`.
+    static core::Expected<std::unique_ptr<CudaContext>, kernels::GpuError>
     Create(const kernels::GpuDeviceInfo& device);
     ~CudaContext();
     CudaContext(const CudaContext&) = delete;
@@ -35,15 +36,15 @@ public:
 
     // Enqueues on slot `slot`'s stream: zero the survivor count, the tuned kernel over
     // [first, first + count), copy count and survivors to the slot's pinned buffer.
-    std::string Launch(unsigned slot, const cpu::ScanPrecomp& precomp, uint32_t first,
-                       uint64_t count);
+    kernels::GpuError Launch(unsigned slot, const core::ScanPrecomp& precomp, uint32_t first,
+                             uint64_t count);
 
     // Starts a new timing epoch; call with every slot idle (at the start of a scan).
-    std::string BeginTiming();
+    kernels::GpuError BeginTiming();
 
     enum class Poll { Busy, Done, Failed };
     // Non-blocking: has the slot's last launch (and its copy back) finished?
-    Poll Query(unsigned slot, std::string* error);
+    Poll Query(unsigned slot, kernels::GpuError* error);
 
     struct SlotResult {
         std::vector<uint32_t> survivors; // in the order the device wrote them
@@ -56,12 +57,12 @@ public:
         bool Overflowed() const { return reported > HIT_CAPACITY; }
     };
     // After Query returned Done.
-    core::Expected<SlotResult, std::string> Collect(unsigned slot);
+    core::Expected<SlotResult, kernels::GpuError> Collect(unsigned slot);
 
     // Sets the device abort word (running kernels stop at their next nonce) or clears it
     // again once every slot is idle. The write goes through a copy engine on its own stream,
     // so it lands while the scan kernels still occupy every SM.
-    std::string SetAbort(bool abort);
+    kernels::GpuError SetAbort(bool abort);
 
 private:
     struct Impl;

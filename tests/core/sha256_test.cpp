@@ -1,7 +1,9 @@
 // The reference SHA-256 against FIPS 180-4 / NIST vectors, against OpenSSL (an independent
 // implementation) at every padding edge, and fed in random-sized pieces.
+#include <cmath>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
@@ -159,4 +161,46 @@ TEST(Sha256, IsConstexpr) {
     }();
     static_assert(digest[0] == 0xba && digest[31] == 0xad);
     EXPECT_EQ(digest[1], 0x78);
+}
+
+namespace {
+
+// The first `n` primes.
+std::vector<int> FirstPrimes(int n) {
+    std::vector<int> primes;
+    for (int c = 2; int(primes.size()) < n; ++c) {
+        bool prime = true;
+        for (int p : primes) {
+            prime = prime && c % p != 0;
+        }
+        if (prime) {
+            primes.push_back(c);
+        }
+    }
+    return primes;
+}
+
+// The first 32 bits of the fractional part of x (x < 8: 35 significant bits of a double's 53).
+uint32_t Fraction32(long double x) {
+    return uint32_t((x - std::floor(x)) * 4294967296.0L);
+}
+
+} // namespace
+
+// The one table the reference, the CPU scans and the CUDA kernels share, derived here from
+// its definition rather than compared with a second copy of itself.
+TEST(Sha256Constants, RoundConstantsAreTheCubeRootsOfTheFirst64Primes) {
+    const auto primes = FirstPrimes(64);
+    for (int t = 0; t < 64; ++t) {
+        EXPECT_EQ(sha256::K(t), Fraction32(std::cbrt((long double)primes[std::size_t(t)]))) << t;
+    }
+    static_assert(sha256::K(0) == 0x428a2f98 && sha256::K(63) == 0xc67178f2);
+}
+
+TEST(Sha256Constants, InitialHashIsTheSquareRootsOfTheFirst8Primes) {
+    const auto primes = FirstPrimes(8);
+    for (int i = 0; i < 8; ++i) {
+        EXPECT_EQ(sha256::IV(i), Fraction32(std::sqrt((long double)primes[std::size_t(i)]))) << i;
+    }
+    static_assert(sha256::IV(0) == 0x6a09e667 && sha256::IV(7) == 0x5be0cd19);
 }

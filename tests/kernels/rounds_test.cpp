@@ -1,64 +1,59 @@
 // The tuned GPU kernel's round and schedule code (kernels/sha256d_rounds.hpp), compiled as
-// plain C++ and run on the CPU against the reference sha256d, with the edge cases of the CPU
-// conformance suite: random headers, awkward lengths, the end of the nonce space, top-word
-// filter survivors, easy targets whose top word is not zero, and the real blocks.
+// plain C++ and run on the CPU against the reference sha256d: its steps one by one here, and
+// as a whole scan through the shared backend conformance suite (every case the CPU paths and
+// the CUDA backend pass: awkward lengths, the end of the nonce space, top-word survivors, easy
+// and regtest targets, the real blocks, stop requests).
 #include <random>
 
 #include <gtest/gtest.h>
 
 #include "kernels/sha256d_rounds.hpp"
-#include "miner/cpu/scan_precompute.hpp"
+#include "miner/backend_self_test.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
 #include "nonceforge/core/stratum_fields.hpp"
 #include "nonceforge/core/work.hpp"
+#include "support/backend_conformance.hpp"
 #include "support/scan_reference.hpp"
-#include "support/test_data.hpp"
 
 using namespace nonceforge;
 using namespace nonceforge::core;
 namespace rounds = nonceforge::kernels::rounds;
 
+using nonceforge::test::BackendConformance;
 using nonceforge::test::RandomWork;
-using nonceforge::test::ReferenceHits;
-using nonceforge::test::TargetWithTop;
 
 namespace {
 
-cpu::ScanPrecomp PrecompFor(const WorkUnit& w) {
-    return cpu::MakeScanPrecomp(w.midstate.data(), w.Tail().data(), w.share_target.TopWord());
+core::ScanPrecomp PrecompFor(const WorkUnit& w) {
+    return core::MakeScanPrecomp(w.midstate.data(), w.Tail().data(), w.share_target.TopWord());
 }
 
-// What one GPU thread does for each of its nonces: H7 through the tuned rounds, the top-word
-// pre-filter on the device, then (on the host) the full compare with the reference hash.
-std::vector<uint32_t> TopWordSurvivors(const cpu::ScanPrecomp& p, uint32_t first, uint64_t count) {
-    std::vector<uint32_t> out;
-    for (uint64_t i = 0; i < count; ++i) {
-        const uint32_t nonce = first + uint32_t(i);
-        if (rounds::PassesTopWord(rounds::ScanH7(p, nonce), p.target_top)) {
-            out.push_back(nonce);
+// The tuned kernel's per-thread work run on the host as a HashBackend, so the device math goes
+// through the whole conformance suite on every machine: H7 through the tuned rounds and the
+// top-word pre-filter for each nonce, in chunks with the stop token checked between them.
+class TunedRoundsOnHost final : public miner::HashBackend {
+public:
+    std::string Name() const override { return "tuned-rounds-on-host"; }
+    miner::SelfTestResult SelfTest() override { return miner::SelfTestBackend(*this); }
+    miner::ScanResult Scan(const WorkUnit& w, std::stop_token stop) override {
+        miner::ScanResult r;
+        const core::ScanPrecomp p = PrecompFor(w);
+        const uint64_t end =
+            std::min<uint64_t>(uint64_t(w.nonce_first) + w.nonce_count, 1ull << 32);
+        for (uint64_t n = w.nonce_first; n < end; ++n, ++r.hashes_done) {
+            if (r.hashes_done % 4096 == 0 && stop.stop_requested()) {
+                r.stopped = true;
+                break;
+            }
+            if (rounds::PassesTopWord(rounds::ScanH7(p, uint32_t(n)), p.target_top)) {
+                r.survivors.push_back(uint32_t(n));
+            }
         }
+        return r;
     }
-    return out;
-}
-
-std::vector<uint32_t> Hits(const WorkUnit& w) {
-    std::vector<uint32_t> hits;
-    for (uint32_t n : TopWordSurvivors(PrecompFor(w), w.nonce_first, w.nonce_count)) {
-        if (HashMeetsTarget(w.HashWithNonce(n), w.share_target)) {
-            hits.push_back(n);
-        }
-    }
-    return hits;
-}
+};
 
 } // namespace
-
-TEST(TunedRounds, RoundConstantsAreTheStandardOnes) {
-    for (int t = 0; t < 64; ++t) {
-        EXPECT_EQ(rounds::RoundConstant(t), sha256::K[size_t(t)]) << t;
-    }
-    EXPECT_EQ(rounds::InitialHash(0), sha256::IV0);
-    EXPECT_EQ(rounds::InitialHash(7), sha256::IV7);
-}
 
 TEST(TunedRounds, RotationsByteSwapAndLogicMatchTheReference) {
     std::mt19937 rng(1);
@@ -102,91 +97,12 @@ TEST(TunedRounds, H7IsTheTopWordOfTheReferenceSha256d) {
     }
 }
 
-TEST(TunedRounds, RandomHeadersAndLengthsZeroToForty) {
-    std::mt19937 rng(42);
-    for (uint32_t len = 0; len <= 40; ++len) {
-        WorkUnit w = RandomWork(rng, TargetWithTop(0x3fffffff)); // about a quarter hit
-        w.nonce_first = std::min<uint64_t>(rng(), 0x100000000ull - len);
-        w.nonce_count = len;
-        EXPECT_EQ(Hits(w), ReferenceHits(w)) << "length " << len;
-    }
-}
-
-TEST(TunedRounds, SurvivorsOfTheTopWordFilterMatchTheReference) {
-    std::mt19937 rng(5);
-    for (uint32_t top : {0u, 0x0000ffffu, 0x00ffffffu, 0x7fffff00u, 0xfffffffeu, 0xffffffffu}) {
-        WorkUnit w = RandomWork(rng, TargetWithTop(top));
-        const auto p = PrecompFor(w);
-        const uint32_t first = rng(), count = 997;
-        std::vector<uint32_t> want;
-        for (uint32_t i = 0; i < count; ++i) {
-            const Hash256 h = w.HashWithNonce(first + i);
-            if (ReadLE32(h.bytes.data() + 28) <= top) {
-                want.push_back(first + i);
-            }
-        }
-        EXPECT_EQ(TopWordSurvivors(p, first, count), want) << "target top word " << std::hex << top;
-    }
-}
-
-TEST(TunedRounds, RangeEndingAtTheLastNonceNeitherWrapsNorSkips) {
-    std::mt19937 rng(9);
-    for (uint32_t len : {1u, 17u, 255u, 257u}) {
-        WorkUnit w = RandomWork(rng, U256::Max()); // every nonce meets the target
-        w.nonce_first = uint32_t(0x100000000ull - len);
-        w.nonce_count = len;
-        const auto got = Hits(w);
-        ASSERT_EQ(got.size(), len);
-        EXPECT_EQ(got.front(), w.nonce_first);
-        EXPECT_EQ(got.back(), 0xffffffffu);
-    }
-}
-
-TEST(TunedRounds, EasyTargetWithNonzeroTopWordIsExact) {
-    std::mt19937 rng(11);
-    WorkUnit w = RandomWork(rng, TargetWithTop(0xfff00000)); // almost every nonce hits
-    w.nonce_first = 12345;
-    w.nonce_count = 333;
-    const auto want = ReferenceHits(w);
-    EXPECT_GT(want.size(), 300u);
-    EXPECT_EQ(Hits(w), want);
-}
-
-TEST(TunedRounds, RegtestTargetIsExact) {
-    // nBits 0x207fffff: top word 0x7fffff00, so the host's full compare decides many survivors.
-    std::mt19937 rng(13);
-    WorkUnit w = RandomWork(rng, DecodeCompact(0x207fffff).target);
-    w.nonce_first = 0;
-    w.nonce_count = 211;
-    EXPECT_EQ(Hits(w), ReferenceHits(w));
-}
-
-TEST(TunedRounds, FindsTheGenesisNonce) {
-    auto v = test::LoadVector("block000000_genesis.json");
-    auto bytes = test::Unhex(v.at("header").at("hex").get<std::string>());
-    BlockHeader h = BlockHeader::Deserialize(std::span<const uint8_t, 80>(bytes.data(), 80));
-    WorkUnit w = WorkUnit::FromHeader(h, DecodeCompact(h.bits).target);
-    w.nonce_first = h.nonce - 1000;
-    w.nonce_count = 2001;
-    const auto got = Hits(w);
-    ASSERT_EQ(got.size(), 1u);
-    EXPECT_EQ(got[0], h.nonce);
-    EXPECT_EQ(w.HashWithNonce(got[0]).ToDisplayHex(), v.at("block_hash"));
-}
-
-TEST(TunedRounds, EveryRealBlockIsFoundInItsScanHintWindow) {
-    for (const std::string& file : test::FullVectorFiles()) {
-        auto v = test::LoadVector(file);
-        auto bytes = test::Unhex(v.at("header").at("hex").get<std::string>());
-        BlockHeader h = BlockHeader::Deserialize(std::span<const uint8_t, 80>(bytes.data(), 80));
-        WorkUnit w = WorkUnit::FromHeader(h, DecodeCompact(h.bits).target);
-        const auto& hint = v.at("stratum").at("scan_hint");
-        w.nonce_first = *ParseHexU32BE(hint.at("start_nonce").get<std::string>());
-        const uint32_t end = *ParseHexU32BE(hint.at("end_nonce").get<std::string>());
-        w.nonce_count = uint64_t(end) - w.nonce_first + 1;
-        const auto got = Hits(w);
-        ASSERT_EQ(got.size(), 1u) << file;
-        EXPECT_EQ(got[0], h.nonce) << file;
-        EXPECT_EQ(w.HashWithNonce(got[0]).ToDisplayHex(), v.at("block_hash")) << file;
-    }
-}
+INSTANTIATE_TEST_SUITE_P(Host, BackendConformance,
+                         ::testing::Values(test::BackendFactory{
+                             "tuned_rounds",
+                             [](std::string&) {
+                                 test::BackendList list;
+                                 list.push_back(std::make_unique<TunedRoundsOnHost>());
+                                 return list;
+                             }}),
+                         test::FactoryName);

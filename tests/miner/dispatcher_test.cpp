@@ -32,17 +32,21 @@ std::shared_ptr<const Job> EasyJob(const std::string& id, uint8_t seed, bool cle
     return job;
 }
 
-// A backend that reports a result the reference hash does not confirm: a "hardware error".
+// A backend that reports a survivor the reference hash does not confirm: a "hardware error".
 class LyingBackend : public miner::HashBackend {
 public:
     std::string Name() const override { return "liar"; }
-    miner::SelfTestResult SelfTest() override { return {true, ""}; }
+    miner::SelfTestResult SelfTest() override { return {}; }
     miner::ScanResult Scan(const WorkUnit& work, std::stop_token stop) override {
         miner::ScanResult r;
         r.hashes_done = work.nonce_count;
         if (!reported.exchange(true)) {
-            // Claims an all-zero hash, which would meet any target.
-            r.candidates.push_back({work.nonce_first, Hash256{}});
+            // Claims a nonce passed the top-word filter whose reference hash misses it.
+            uint32_t nonce = work.nonce_first;
+            while (HashPassesTopWord(work.HashWithNonce(nonce), work.share_target)) {
+                ++nonce;
+            }
+            r.survivors.push_back(nonce);
         }
         r.stopped = stop.stop_requested();
         std::this_thread::sleep_for(1ms);
@@ -153,11 +157,12 @@ namespace {
 class BrokenBackend : public miner::HashBackend {
 public:
     std::string Name() const override { return "broken"; }
-    miner::SelfTestResult SelfTest() override { return {true, ""}; }
+    miner::SelfTestResult SelfTest() override { return {}; }
     miner::ScanResult Scan(const WorkUnit&, std::stop_token) override {
         ++scans;
         miner::ScanResult r;
-        r.fault = "cudaEventQuery: an illegal memory access was encountered";
+        r.fault = miner::HashError::device_fault;
+        r.fault_detail = "cudaEventQuery: an illegal memory access was encountered";
         return r;
     }
     std::atomic<int> scans{0};
@@ -167,7 +172,7 @@ public:
 class RecordingBackend : public miner::HashBackend {
 public:
     std::string Name() const override { return "recorder"; }
-    miner::SelfTestResult SelfTest() override { return {true, ""}; }
+    miner::SelfTestResult SelfTest() override { return {}; }
     miner::ScanResult Scan(const WorkUnit& work, std::stop_token) override {
         uint64_t none = 0;
         first_range.compare_exchange_strong(none, work.nonce_count);

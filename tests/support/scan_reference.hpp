@@ -1,15 +1,19 @@
 // What every scan (CPU path, CUDA kernel, backend) is checked against: random headers, the
-// reference list of hits computed nonce by nonce with core's sha256d, and targets by top word.
+// reference lists of top-word survivors and of full hits computed nonce by nonce with core's
+// sha256d, and targets by top word.
 #pragma once
 
 #include <cstdint>
 #include <random>
 #include <vector>
 
-#include "miner/hash_backend.hpp"
+#include "miner/backend_self_test.hpp"
+#include "nonceforge/core/target.hpp"
 #include "nonceforge/core/work.hpp"
 
 namespace nonceforge::test {
+
+using miner::ReferenceSurvivors;
 
 // A header with random fields (the nonce range and target as given by the caller).
 inline core::WorkUnit RandomWork(std::mt19937& rng, const core::U256& target) {
@@ -37,13 +41,17 @@ inline std::vector<uint32_t> ReferenceHits(const core::WorkUnit& w) {
     return hits;
 }
 
-// The candidates' nonces, in the order reported.
-inline std::vector<uint32_t> Nonces(const miner::ScanResult& r) {
-    std::vector<uint32_t> n;
-    for (const auto& c : r.candidates) {
-        n.push_back(c.nonce);
+// What the dispatcher makes of a backend's survivors: those whose reference sha256d meets the
+// full share target, in the order reported.
+inline std::vector<uint32_t> FullHits(const core::WorkUnit& w,
+                                      const std::vector<uint32_t>& survivors) {
+    std::vector<uint32_t> hits;
+    for (uint32_t n : survivors) {
+        if (core::HashMeetsTarget(w.HashWithNonce(n), w.share_target)) {
+            hits.push_back(n);
+        }
     }
-    return n;
+    return hits;
 }
 
 // The easiest target whose top 32-bit word is `top` (top 0: difficulty about 1).

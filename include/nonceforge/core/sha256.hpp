@@ -10,24 +10,9 @@
 
 #include "nonceforge/core/bytes.hpp"
 #include "nonceforge/core/hd.hpp"
+#include "nonceforge/core/sha256_constants.hpp"
 
 namespace nonceforge::core::sha256 {
-
-// FIPS 180-4 section 5.3.3: the initial hash value H(0).
-constexpr uint32_t IV0 = 0x6a09e667, IV1 = 0xbb67ae85, IV2 = 0x3c6ef372, IV3 = 0xa54ff53a,
-                   IV4 = 0x510e527f, IV5 = 0x9b05688c, IV6 = 0x1f83d9ab, IV7 = 0x5be0cd19;
-
-// FIPS 180-4 section 4.2.2. Host-side table for the SIMD scans; device code uses the literal
-// constants in Transform below.
-constexpr std::array<uint32_t, 64> K = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 NF_HD constexpr uint32_t Rotr(uint32_t x, int n) {
     return (x >> n) | (x << (32 - n));
@@ -68,18 +53,6 @@ NF_HD constexpr void TransformWords(uint32_t state[8], const uint32_t block_word
     }
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
-    // Constants are written out (not indexed from K) so device code needs no table.
-    constexpr uint32_t k[64] = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-        0xc67178f2};
 #if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
@@ -92,7 +65,7 @@ NF_HD constexpr void TransformWords(uint32_t state[8], const uint32_t block_word
             if (i >= 16) {
                 w[i & 15] += sigma1(w[(i - 2) & 15]) + w[(i - 7) & 15] + sigma0(w[(i - 15) & 15]);
             }
-            uint32_t kw = k[i] + w[i & 15];
+            uint32_t kw = K(i) + w[i & 15];
             switch (j) {
             case 0:
                 Round(a, b, c, d, e, f, g, h, kw);
@@ -141,14 +114,9 @@ NF_HD constexpr void Transform(uint32_t state[8], const uint8_t block[64]) {
 }
 
 NF_HD constexpr void Initialize(uint32_t state[8]) {
-    state[0] = IV0;
-    state[1] = IV1;
-    state[2] = IV2;
-    state[3] = IV3;
-    state[4] = IV4;
-    state[5] = IV5;
-    state[6] = IV6;
-    state[7] = IV7;
+    for (int i = 0; i < 8; ++i) {
+        state[i] = IV(i);
+    }
 }
 
 // Streaming SHA-256 over any number of Write calls.

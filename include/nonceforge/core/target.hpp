@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "nonceforge/core/bytes.hpp"
 #include "nonceforge/core/expected.hpp"
 #include "nonceforge/core/hash256.hpp"
 #include "nonceforge/core/u256.hpp"
@@ -119,6 +120,13 @@ inline double DifficultyFromBits(uint32_t nbits) {
 // A hash meets a target when, read as a little-endian 256-bit number, it is <= the target.
 inline bool HashMeetsTarget(const Hash256& hash, const U256& target) {
     return U256::FromHashLE(hash) <= target;
+}
+
+// The scans' cheap pre-filter: the hash's most significant 32 bits (bytes 28..31, read
+// little-endian) against the target's. Every hash that meets the target passes; a survivor
+// still needs HashMeetsTarget.
+inline bool HashPassesTopWord(const Hash256& hash, const U256& target) {
+    return ReadLE32(hash.bytes.data() + 28) <= target.TopWord();
 }
 
 // The difficulty a hash achieved (diff1 / hash): what "best share" reports.

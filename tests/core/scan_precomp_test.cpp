@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "miner/cpu/scan_precompute.hpp"
 #include "nonceforge/core/bytes.hpp"
+#include "nonceforge/core/scan_precomp.hpp"
 #include "nonceforge/core/sha256.hpp"
 
 using namespace nonceforge;
@@ -34,7 +34,7 @@ Trace RunBlock2(const uint32_t midstate[8], const uint8_t tail[16], uint32_t non
     std::copy(midstate, midstate + 8, s);
     for (int t = 0; t < 64; ++t) {
         std::copy(s, s + 8, tr.state[t]);
-        uint32_t t1 = s[7] + sha::Sigma1(s[4]) + sha::Ch(s[4], s[5], s[6]) + sha::K[t] + tr.w[t];
+        uint32_t t1 = s[7] + sha::Sigma1(s[4]) + sha::Ch(s[4], s[5], s[6]) + sha::K(t) + tr.w[t];
         uint32_t t2 = sha::Sigma0(s[0]) + sha::Maj(s[0], s[1], s[2]);
         for (int i = 7; i > 0; --i) {
             s[i] = s[i - 1];
@@ -48,7 +48,7 @@ Trace RunBlock2(const uint32_t midstate[8], const uint8_t tail[16], uint32_t non
 
 } // namespace
 
-TEST(ScanPrecompute, RoundsAndMessageWordsMatchAPlainCompression) {
+TEST(ScanPrecomp, RoundsAndMessageWordsMatchAPlainCompression) {
     std::mt19937 rng(23);
     for (int trial = 0; trial < 50; ++trial) {
         uint8_t header[80];
@@ -57,7 +57,7 @@ TEST(ScanPrecompute, RoundsAndMessageWordsMatchAPlainCompression) {
         }
         uint32_t mid[8];
         sha::HeaderMidstate(header, mid);
-        const auto p = cpu::MakeScanPrecomp(mid, header + 64, 0x1234);
+        const auto p = core::MakeScanPrecomp(mid, header + 64, 0x1234);
         EXPECT_EQ(p.target_top, 0x1234u);
         for (uint32_t nonce : {0u, 1u, 0x80000000u, 0xffffffffu, uint32_t(rng())}) {
             const Trace tr = RunBlock2(mid, header + 64, nonce);
@@ -74,8 +74,8 @@ TEST(ScanPrecompute, RoundsAndMessageWordsMatchAPlainCompression) {
             ASSERT_EQ(p.w2, tr.w[2]);
             ASSERT_EQ(p.w16, tr.w[16]);
             ASSERT_EQ(p.w17, tr.w[17]);
-            ASSERT_EQ(p.kw16, sha::K[16] + tr.w[16]);
-            ASSERT_EQ(p.kw17, sha::K[17] + tr.w[17]);
+            ASSERT_EQ(p.kw16, sha::K(16) + tr.w[16]);
+            ASSERT_EQ(p.kw17, sha::K(17) + tr.w[17]);
             ASSERT_EQ(p.w18_base + sha::sigma0(nonce), tr.w[18]);
             ASSERT_EQ(p.w19_base + nonce, tr.w[19]);
             ASSERT_EQ(p.w31_const, sha::sigma0(tr.w[16]) + tr.w[15]);
@@ -85,7 +85,7 @@ TEST(ScanPrecompute, RoundsAndMessageWordsMatchAPlainCompression) {
 }
 
 // The early exit of the second hash: H7 is IV7 plus e after round 60 (h64 = g63 = f62 = e61).
-TEST(ScanPrecompute, SecondHashTopWordIsKnownAfterRound60) {
+TEST(ScanPrecomp, SecondHashTopWordIsKnownAfterRound60) {
     std::mt19937 rng(29);
     for (int trial = 0; trial < 100; ++trial) {
         uint32_t w[16] = {};
@@ -109,7 +109,7 @@ TEST(ScanPrecompute, SecondHashTopWordIsKnownAfterRound60) {
             for (int r = 0; r < 64; ++r) {
                 std::copy(s, s + 8, t.state[r]);
                 uint32_t t1 =
-                    s[7] + sha::Sigma1(s[4]) + sha::Ch(s[4], s[5], s[6]) + sha::K[r] + t.w[r];
+                    s[7] + sha::Sigma1(s[4]) + sha::Ch(s[4], s[5], s[6]) + sha::K(r) + t.w[r];
                 uint32_t t2 = sha::Sigma0(s[0]) + sha::Maj(s[0], s[1], s[2]);
                 for (int i = 7; i > 0; --i) {
                     s[i] = s[i - 1];
