@@ -125,8 +125,8 @@ std::atomic<uint64_t> g_next_source{1};
 
 Session::Session(SessionConfig config)
     : m_config(std::move(config))
-    , m_source(g_next_source.fetch_add(1, std::memory_order_relaxed))
-    , m_pending(std::max(m_config.max_pending_requests, MIN_PENDING_REQUESTS)) {}
+    , m_pending(std::max(m_config.max_pending_requests, MIN_PENDING_REQUESTS))
+    , m_source(g_next_source.fetch_add(1, std::memory_order_relaxed)) {}
 
 std::vector<Action> Session::Handle(const Event& event) {
     std::visit(
