@@ -146,8 +146,9 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
             HandleCandidate(w, range->work, c, stale);
         }
         if (!r.fault.empty()) {
-            m_log(2, w.backend->Name() + " disabled: " + r.fault +
-                         "; mining continues on the other backends");
+            m_stats.BackendRetired(w.stats_index, r.fault);
+            m_log(core::LogLevel::Error, w.backend->Name() + " disabled: " + r.fault +
+                                             "; mining continues on the other backends");
             return;
         }
     }
@@ -159,10 +160,11 @@ void Dispatcher::HandleCandidate(Worker& w, const core::WorkUnit& work, const Ca
     // The reference sha256d decides; a backend's word is never enough.
     const core::Hash256 hash = work.HashWithNonce(c.nonce);
     if (hash != c.hash || !core::HashMeetsTarget(hash, work.share_target)) {
-        m_stats.HardwareError(name);
-        m_log(2, "hardware error on " + name + ": nonce " + core::FormatHexU32BE(c.nonce) +
-                     " does not verify (reported " + c.hash.ToDisplayHex() + ", reference " +
-                     hash.ToDisplayHex() + "); not submitted");
+        m_stats.Shares().HardwareError(name);
+        m_log(core::LogLevel::Error, "hardware error on " + name + ": nonce " +
+                                         core::FormatHexU32BE(c.nonce) +
+                                         " does not verify (reported " + c.hash.ToDisplayHex() +
+                                         ", reference " + hash.ToDisplayHex() + "); not submitted");
         return;
     }
     core::Share share;
@@ -175,16 +177,16 @@ void Dispatcher::HandleCandidate(Worker& w, const core::WorkUnit& work, const Ca
     share.difficulty = core::HashDifficulty(hash);
     share.block_candidate = core::HashMeetsTarget(hash, work.network_target);
     share.backend = name;
-    m_stats.ShareFound(name, share.difficulty, share.block_candidate);
+    m_stats.Shares().Found(share);
     if (share.block_candidate) {
-        m_log(1,
+        m_log(core::LogLevel::Warn,
               "*** BLOCK CANDIDATE *** hash " + hash.ToDisplayHex() + " meets the network target");
     }
     if (stale) {
-        m_stats.ShareResolved(name, ShareFate::Stale, "job replaced before submit",
-                              work.job ? work.job->share_difficulty : 0);
-        m_log(0, "share " + core::FormatHexU32BE(c.nonce) +
-                     " found after its job was replaced: stale");
+        m_stats.Shares().Resolve(share, core::VerdictKind::Stale, "job replaced before submit");
+        m_log(core::LogLevel::Info, "share " + std::to_string(share.id) + " (nonce " +
+                                        core::FormatHexU32BE(c.nonce) +
+                                        ") found after its job was replaced: stale");
         return;
     }
     m_sink(std::move(share));

@@ -19,6 +19,7 @@
 #include "miner/hash_backend.hpp"
 #include "miner/stats.hpp"
 #include "miner/work_source.hpp"
+#include "nonceforge/core/log_level.hpp"
 #include "nonceforge/core/work.hpp"
 
 namespace nonceforge::miner {
@@ -32,7 +33,7 @@ struct DispatcherConfig {
 class Dispatcher {
 public:
     using ShareSink = std::function<void(core::Share)>;
-    using LogSink = std::function<void(int level, const std::string&)>; // 0 info, 1 warn, 2 error
+    using LogSink = std::function<void(core::LogLevel, const std::string&)>;
 
     Dispatcher(DispatcherConfig config, Stats& stats, ShareSink sink, LogSink log);
     ~Dispatcher();

@@ -137,6 +137,7 @@ struct Share {
     double difficulty = 0; // diff1 / hash
     bool block_candidate = false;
     std::string backend;
+    uint64_t id = 0; // the miner's number for the share (its share ledger's), from 1; 0: none
 
     // `xor_version_bits`: the 6th parameter as version ^ job version (what public-pool reads)
     // instead of BIP 310's version & mask. The two agree unless the job's version has bits
