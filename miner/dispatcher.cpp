@@ -73,8 +73,9 @@ void Dispatcher::Stop() {
 }
 
 void Dispatcher::SetJob(std::shared_ptr<const core::Job> job) {
-    const auto previous = m_source.CurrentJob();
-    const bool restart = job->clean_jobs || !previous || previous->prev_hash != job->prev_hash;
+    // The job source decided whether earlier work is stale (a new block, a new connection);
+    // only the very first job restarts without its word.
+    const bool restart = job->clean_jobs || !m_source.CurrentJob();
     {
         std::lock_guard lock(m_job_mutex);
         if (restart) {

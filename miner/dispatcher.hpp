@@ -1,8 +1,9 @@
 // The dispatcher owns the hashing threads and the current job. Each backend gets a worker
 // thread that asks the WorkSource for ranges sized to its measured speed (a CPU thread a few
-// ms of work). A clean job (or a new prevhash) bumps the generation and stops every running
-// scan at once through its stop token, so stale work ends within a millisecond or two. Every
-// candidate is re-hashed with the reference sha256d before it becomes a Share.
+// ms of work). A clean job (the job source's word that earlier work is stale) bumps the generation
+// and stops every running scan at once through its stop token, so stale work ends within a
+// millisecond or two. Every candidate is re-hashed with the reference sha256d before it becomes a
+// Share.
 #pragma once
 
 #include <atomic>
@@ -49,7 +50,8 @@ public:
     // Stops hashing and joins the workers. Shares already found have been handed to the sink.
     void Stop();
 
-    // From the network thread. Restarts work when the job is clean or its prevhash changed;
+    // From the network thread. Restarts work when the job is clean (the source decides: the
+    // Stratum session marks every new block and every new connection's first job clean);
     // otherwise the new job applies from each worker's next range.
     void SetJob(std::shared_ptr<const core::Job> job);
 

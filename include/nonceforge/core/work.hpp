@@ -36,6 +36,9 @@ struct Job {
     uint32_t version = 0;
     uint32_t nbits = 0;
     uint32_t ntime = 0;
+    // Earlier work is stale: the job source's decision (the Stratum session sets it for a new
+    // prevhash whatever the pool's flag says, and for a connection's first job); the
+    // dispatcher restarts on it and on nothing else.
     bool clean_jobs = false;
 
     std::vector<uint8_t> extranonce1;
