@@ -33,7 +33,7 @@ void BM_JobSwitchLatency(benchmark::State& state) {
     const auto sel = cpu::SelectCpuImpl(cpu::DetectCpuFeatures());
     miner::Stats stats;
     miner::Dispatcher d(
-        {}, stats, [](core::Share) {}, [](int, const std::string&) {});
+        {}, stats, [](core::Share) {}, [](nonceforge::core::LogLevel, const std::string&) {});
     const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < workers; ++i) {
         d.AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)), 2e7);

@@ -73,8 +73,9 @@ void Dispatcher::Stop() {
 }
 
 void Dispatcher::SetJob(std::shared_ptr<const core::Job> job) {
-    const auto previous = m_source.CurrentJob();
-    const bool restart = job->clean_jobs || !previous || previous->prev_hash != job->prev_hash;
+    // The job source decided whether earlier work is stale (a new block, a new connection);
+    // only the very first job restarts without its word.
+    const bool restart = job->clean_jobs || !m_source.CurrentJob();
     {
         std::lock_guard lock(m_job_mutex);
         if (restart) {
@@ -147,8 +148,9 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
         }
         if (r.fault) {
             const std::string why = r.fault_detail.empty() ? r.fault.message() : r.fault_detail;
-            m_log(2, w.backend->Name() + " disabled: " + why +
-                         "; mining continues on the other backends");
+            m_stats.BackendRetired(w.stats_index, why);
+            m_log(core::LogLevel::Error, w.backend->Name() + " disabled: " + why +
+                                             "; mining continues on the other backends");
             return;
         }
     }
@@ -161,10 +163,11 @@ void Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t 
     // a hardware error; one that passes it but not the full target is an ordinary near miss.
     const core::Hash256 hash = work.HashWithNonce(nonce);
     if (!core::HashPassesTopWord(hash, work.share_target)) {
-        m_stats.HardwareError(name);
-        m_log(2, "hardware error on " + name + ": nonce " + core::FormatHexU32BE(nonce) +
-                     " does not verify (its reference hash " + hash.ToDisplayHex() +
-                     " misses the target's top word); not submitted");
+        m_stats.Shares().HardwareError(name);
+        m_log(core::LogLevel::Error,
+              "hardware error on " + name + ": nonce " + core::FormatHexU32BE(nonce) +
+                  " does not verify (its reference hash " + hash.ToDisplayHex() +
+                  " misses the target's top word); not submitted");
         return;
     }
     if (!core::HashMeetsTarget(hash, work.share_target)) {
@@ -180,16 +183,16 @@ void Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t 
     share.difficulty = core::HashDifficulty(hash);
     share.block_candidate = core::HashMeetsTarget(hash, work.network_target);
     share.backend = name;
-    m_stats.ShareFound(name, share.difficulty, share.block_candidate);
+    m_stats.Shares().Found(share);
     if (share.block_candidate) {
-        m_log(1,
+        m_log(core::LogLevel::Warn,
               "*** BLOCK CANDIDATE *** hash " + hash.ToDisplayHex() + " meets the network target");
     }
     if (stale) {
-        m_stats.ShareResolved(name, ShareFate::Stale, "job replaced before submit",
-                              work.job ? work.job->share_difficulty : 0);
-        m_log(0,
-              "share " + core::FormatHexU32BE(nonce) + " found after its job was replaced: stale");
+        m_stats.Shares().Resolve(share, core::VerdictKind::Stale, "job replaced before submit");
+        m_log(core::LogLevel::Info, "share " + std::to_string(share.id) + " (nonce " +
+                                        core::FormatHexU32BE(nonce) +
+                                        ") found after its job was replaced: stale");
         return;
     }
     m_sink(std::move(share));

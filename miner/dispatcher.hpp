@@ -1,9 +1,9 @@
 // The dispatcher owns the hashing threads and the current job. Each backend gets a worker
 // thread that asks the WorkSource for ranges sized to its measured speed (a CPU thread a few
-// ms of work). A clean job (or a new prevhash) bumps the generation and stops every running
-// scan at once through its stop token, so stale work ends within a millisecond or two. Every
-// top-word survivor a backend reports is hashed once with the reference sha256d, and only a
-// hash that meets the full share target becomes a Share.
+// ms of work). A clean job (the job source's word that earlier work is stale) bumps the
+// generation and stops every running scan at once through its stop token, so stale work ends
+// within a millisecond or two. Every top-word survivor a backend reports is hashed once with the
+// reference sha256d, and only a hash that meets the full share target becomes a Share.
 #pragma once
 
 #include <atomic>
@@ -20,6 +20,7 @@
 #include "miner/hash_backend.hpp"
 #include "miner/stats.hpp"
 #include "miner/work_source.hpp"
+#include "nonceforge/core/log_level.hpp"
 #include "nonceforge/core/work.hpp"
 
 namespace nonceforge::miner {
@@ -33,7 +34,7 @@ struct DispatcherConfig {
 class Dispatcher {
 public:
     using ShareSink = std::function<void(core::Share)>;
-    using LogSink = std::function<void(int level, const std::string&)>; // 0 info, 1 warn, 2 error
+    using LogSink = std::function<void(core::LogLevel, const std::string&)>;
 
     Dispatcher(DispatcherConfig config, Stats& stats, ShareSink sink, LogSink log);
     ~Dispatcher();
@@ -49,7 +50,8 @@ public:
     // Stops hashing and joins the workers. Shares already found have been handed to the sink.
     void Stop();
 
-    // From the network thread. Restarts work when the job is clean or its prevhash changed;
+    // From the network thread. Restarts work when the job is clean (the source decides: the
+    // Stratum session marks every new block and every new connection's first job clean);
     // otherwise the new job applies from each worker's next range.
     void SetJob(std::shared_ptr<const core::Job> job);
 

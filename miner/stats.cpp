@@ -8,27 +8,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void AddCounts(ShareCounts& into, const ShareCounts& c) {
-    into.found += c.found;
-    into.accepted += c.accepted;
-    into.rejected += c.rejected;
-    into.stale += c.stale;
-    into.lost += c.lost;
-    into.hardware_errors += c.hardware_errors;
-    into.blocks += c.blocks;
-    for (const auto& [k, v] : c.rejected_by_reason) {
-        into.rejected_by_reason[k] += v;
-    }
-    for (const auto& [k, v] : c.stale_by_reason) {
-        into.stale_by_reason[k] += v;
-    }
-    for (const auto& [k, v] : c.lost_by_reason) {
-        into.lost_by_reason[k] += v;
-    }
-    into.best_difficulty = std::max(into.best_difficulty, c.best_difficulty);
-    into.accepted_difficulty_sum += c.accepted_difficulty_sum;
-}
-
 nlohmann::json CountsJson(const ShareCounts& c) {
     return {{"found", c.found},
             {"accepted", c.accepted},
@@ -46,55 +25,23 @@ nlohmann::json CountsJson(const ShareCounts& c) {
 
 } // namespace
 
-Stats::Stats()
-    : m_start(Clock::now()) {}
+Stats::Stats(std::size_t share_history)
+    : m_start(Clock::now())
+    , m_ledger(share_history) {}
 
 std::size_t Stats::AddBackend(const std::string& name) {
     std::lock_guard lock(m_mutex);
     m_names.push_back(name);
     m_counters.push_back(std::make_unique<std::atomic<uint64_t>>(0));
-    m_shares[name];
+    m_retired.emplace_back();
+    m_ledger.AddBackend(name);
     return m_names.size() - 1;
 }
 
-ShareCounts& Stats::CountsFor(const std::string& backend) {
-    return m_shares[backend];
-}
-
-void Stats::ShareFound(const std::string& backend, double difficulty, bool block) {
+void Stats::BackendRetired(std::size_t backend, const std::string& reason) {
     std::lock_guard lock(m_mutex);
-    ShareCounts& c = CountsFor(backend);
-    ++c.found;
-    c.blocks += block ? 1 : 0;
-    c.best_difficulty = std::max(c.best_difficulty, difficulty);
-}
-
-void Stats::HardwareError(const std::string& backend) {
-    std::lock_guard lock(m_mutex);
-    ++CountsFor(backend).hardware_errors;
-}
-
-void Stats::ShareResolved(const std::string& backend, ShareFate fate, const std::string& reason,
-                          double pool_difficulty) {
-    std::lock_guard lock(m_mutex);
-    ShareCounts& c = CountsFor(backend);
-    switch (fate) {
-    case ShareFate::Accepted:
-        ++c.accepted;
-        c.accepted_difficulty_sum += pool_difficulty;
-        break;
-    case ShareFate::Rejected:
-        ++c.rejected;
-        ++c.rejected_by_reason[reason.empty() ? "unspecified" : reason];
-        break;
-    case ShareFate::Stale:
-        ++c.stale;
-        ++c.stale_by_reason[reason.empty() ? "unspecified" : reason];
-        break;
-    case ShareFate::Lost:
-        ++c.lost;
-        ++c.lost_by_reason[reason.empty() ? "unspecified" : reason];
-        break;
+    if (backend < m_retired.size()) {
+        m_retired[backend] = reason.empty() ? "fault" : reason;
     }
 }
 
@@ -144,11 +91,13 @@ HashrateWindows Stats::RateFor(std::size_t index) const {
     };
     r.h5s = rate(std::chrono::seconds(5));
     r.h1m = rate(std::chrono::seconds(60));
+    r.h5m = rate(std::chrono::seconds(300));
     r.h15m = rate(std::chrono::seconds(900));
     return r;
 }
 
 StatsSnapshot Stats::Snapshot() const {
+    const std::map<std::string, ShareCounts> counts = m_ledger.Counts();
     std::lock_guard lock(m_mutex);
     StatsSnapshot s;
     s.uptime = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - m_start);
@@ -158,15 +107,17 @@ StatsSnapshot Stats::Snapshot() const {
         b.name = m_names[i];
         b.hashes = m_counters[i]->load(std::memory_order_relaxed);
         b.rate = RateFor(i);
-        auto it = m_shares.find(b.name);
-        if (it != m_shares.end()) {
+        auto it = counts.find(b.name);
+        if (it != counts.end()) {
             b.shares = it->second;
         }
+        b.retired = !m_retired[i].empty();
+        b.retired_reason = m_retired[i];
         s.total.hashes += b.hashes;
         s.backends.push_back(std::move(b));
     }
-    for (const auto& [name, counts] : m_shares) {
-        AddCounts(s.total.shares, counts);
+    for (const auto& [name, c] : counts) {
+        s.total.shares.Add(c);
     }
     s.total.rate = RateFor(std::size_t(-1));
     const double secs = std::max<double>(1.0, double(s.uptime.count()));
@@ -180,6 +131,7 @@ nlohmann::json Stats::ToJson(const StatsSnapshot& s) {
                               {"hashes", b.hashes},
                               {"hashrate_5s", b.rate.h5s},
                               {"hashrate_1m", b.rate.h1m},
+                              {"hashrate_5m", b.rate.h5m},
                               {"hashrate_15m", b.rate.h15m},
                               {"shares", CountsJson(b.shares)}};
     };
@@ -189,7 +141,10 @@ nlohmann::json Stats::ToJson(const StatsSnapshot& s) {
     j["effective_hashrate"] = s.effective_hashrate;
     j["backends"] = nlohmann::json::array();
     for (const auto& b : s.backends) {
-        j["backends"].push_back(backend(b));
+        nlohmann::json e = backend(b);
+        e["status"] = b.retired ? "retired" : "alive";
+        e["retired_reason"] = b.retired_reason;
+        j["backends"].push_back(std::move(e));
     }
     return j;
 }

@@ -1,7 +1,6 @@
-// Mining statistics: hashrate per backend over 5 s, 1 min and 15 min windows, and the fate of
-// every share. The accounting identity found = accepted + rejected + stale + lost + pending
-// holds at every moment, per backend; once mining has stopped, pending is zero.
-// Thread-safe: workers add hashes and found shares, the network thread adds verdicts.
+// Mining statistics: hashrate per backend over 5 s, 1, 5 and 15 min windows, which backends were
+// retired after a fault, and the share ledger (share_ledger.hpp), whose counts every snapshot
+// carries. Thread-safe: workers add hashes and found shares, the network thread verdicts.
 #pragma once
 
 #include <atomic>
@@ -16,27 +15,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "miner/share_ledger.hpp"
+
 namespace nonceforge::miner {
 
-struct ShareCounts {
-    uint64_t found = 0;
-    uint64_t accepted = 0;
-    uint64_t rejected = 0;
-    uint64_t stale = 0;
-    uint64_t lost = 0;
-    uint64_t hardware_errors = 0; // backend results the reference hash did not confirm
-    uint64_t blocks = 0;          // shares that also met the network target
-    std::map<std::string, uint64_t> rejected_by_reason;
-    std::map<std::string, uint64_t> stale_by_reason;
-    std::map<std::string, uint64_t> lost_by_reason;
-    double best_difficulty = 0;
-    double accepted_difficulty_sum = 0; // pool difficulty of accepted shares, for effective rate
-
-    uint64_t Pending() const { return found - accepted - rejected - stale - lost; }
-};
-
 struct HashrateWindows {
-    double h5s = 0, h1m = 0, h15m = 0; // hashes per second
+    double h5s = 0, h1m = 0, h5m = 0, h15m = 0; // hashes per second
 };
 
 struct BackendStats {
@@ -44,6 +28,8 @@ struct BackendStats {
     uint64_t hashes = 0;
     HashrateWindows rate;
     ShareCounts shares;
+    bool retired = false;       // disabled after a fault; it hashes no more
+    std::string retired_reason; // the fault
 };
 
 struct StatsSnapshot {
@@ -53,11 +39,9 @@ struct StatsSnapshot {
     double effective_hashrate = 0; // from accepted shares' difficulty
 };
 
-enum class ShareFate { Accepted, Rejected, Stale, Lost };
-
 class Stats {
 public:
-    Stats();
+    explicit Stats(std::size_t share_history = 256);
 
     // Registers a backend and returns its index; the hash counter is lock-free.
     std::size_t AddBackend(const std::string& name);
@@ -65,10 +49,11 @@ public:
         m_counters[backend]->fetch_add(n, std::memory_order_relaxed);
     }
 
-    void ShareFound(const std::string& backend, double difficulty, bool block);
-    void HardwareError(const std::string& backend);
-    void ShareResolved(const std::string& backend, ShareFate fate, const std::string& reason,
-                       double pool_difficulty);
+    // The backend stopped for good after a fault (the others mine on).
+    void BackendRetired(std::size_t backend, const std::string& reason);
+
+    ShareLedger& Shares() { return m_ledger; }
+    const ShareLedger& Shares() const { return m_ledger; }
 
     // Records the hash counters now; call about once a second for the rate windows.
     void Sample();
@@ -81,14 +66,14 @@ private:
         std::chrono::steady_clock::time_point t;
         std::vector<uint64_t> hashes;
     };
-    ShareCounts& CountsFor(const std::string& backend);
     HashrateWindows RateFor(std::size_t backend_or_total) const;
 
     const std::chrono::steady_clock::time_point m_start;
     mutable std::mutex m_mutex;
     std::vector<std::string> m_names;
     std::vector<std::unique_ptr<std::atomic<uint64_t>>> m_counters;
-    std::map<std::string, ShareCounts> m_shares;
+    std::vector<std::string> m_retired; // per backend: the fault, empty while it mines
+    ShareLedger m_ledger;
     std::deque<Sample_> m_samples; // last 15 minutes
 };
 

@@ -15,7 +15,10 @@ json Optional(const std::optional<double>& v) {
 }
 
 json RatesJson(const HashrateWindows& r) {
-    return {{"hashrate_5s", r.h5s}, {"hashrate_1m", r.h1m}, {"hashrate_15m", r.h15m}};
+    return {{"hashrate_5s", r.h5s},
+            {"hashrate_1m", r.h1m},
+            {"hashrate_5m", r.h5m},
+            {"hashrate_15m", r.h15m}};
 }
 
 json PoolJson(const PoolView& p) {
@@ -106,7 +109,9 @@ json DevicesJson(const ApiView& v) {
                   {"hashes", b.hashes},
                   {"shares", stats["backends"][i]["shares"]},
                   {"hardware_errors", b.shares.hardware_errors},
-                  {"best_share_difficulty", b.shares.best_difficulty}};
+                  {"best_share_difficulty", b.shares.best_difficulty},
+                  {"status", b.retired ? "retired" : "alive"},
+                  {"retired_reason", b.retired_reason}};
         d.update(RatesJson(b.rate));
         devices.push_back(std::move(d));
     }
@@ -132,11 +137,13 @@ json PoolsJson(const ApiView& v) {
 json SharesJson(const ApiView& v) {
     json shares = json::array();
     for (const ShareRecord& r : v.shares) {
-        shares.push_back({{"time_unix_ms", r.time_unix_ms},
+        shares.push_back({{"id", r.id},
+                          {"hash", r.hash},
+                          {"time_unix_ms", r.time_unix_ms},
                           {"backend", r.backend},
                           {"difficulty", r.difficulty},
                           {"pool_difficulty", r.pool_difficulty},
-                          {"verdict", r.verdict},
+                          {"verdict", std::string(core::ToString(r.verdict))},
                           {"reason", r.reason},
                           {"job_id", r.job_id},
                           {"nonce", r.nonce},

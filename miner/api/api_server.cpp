@@ -106,20 +106,21 @@ core::Expected<bool, std::string> ApiServer::Start() {
     }
 
     AccessRules rules{HostAllowlist(http_ep->address(), m_options.allowed_hosts), m_options.token};
-    const auto warn = [this](const std::string& text) { m_log(1, text); };
+    const auto warn = [this](const std::string& text) { m_log(core::LogLevel::Warn, text); };
     m_http = std::make_unique<HttpServer>(
         m_executor, m_options.limits, std::move(rules),
         [this](std::string_view target) { return Handle(target); }, warn);
     if (auto port = m_http->Start(*http_ep)) {
         m_http_port = *port;
-        m_log(0, "API: dashboard and JSON at http://" +
-                     (http_ep->address().is_v6() ? "[" + http_ep->address().to_string() + "]"
-                                                 : http_ep->address().to_string()) +
-                     ":" + std::to_string(m_http_port) + "/, Prometheus at /metrics" +
-                     (m_options.token.empty() ? "" : " (bearer token required)"));
+        m_log(core::LogLevel::Info,
+              "API: dashboard and JSON at http://" +
+                  (http_ep->address().is_v6() ? "[" + http_ep->address().to_string() + "]"
+                                              : http_ep->address().to_string()) +
+                  ":" + std::to_string(m_http_port) + "/, Prometheus at /metrics" +
+                  (m_options.token.empty() ? "" : " (bearer token required)"));
     } else {
-        m_log(1, "API: cannot listen on " + m_options.bind + ": " + port.error() +
-                     "; mining without the HTTP API");
+        m_log(core::LogLevel::Warn, "API: cannot listen on " + m_options.bind + ": " +
+                                        port.error() + "; mining without the HTTP API");
         m_http.reset();
     }
     if (cg_ep) {
@@ -128,10 +129,11 @@ core::Expected<bool, std::string> ApiServer::Start() {
             [this](std::string_view request) { return CgminerReply(m_view(0), request); }, warn);
         if (auto port = m_cgminer->Start(*cg_ep)) {
             m_cgminer_port = *port;
-            m_log(0, "API: cgminer-compatible API on port " + std::to_string(m_cgminer_port));
+            m_log(core::LogLevel::Info,
+                  "API: cgminer-compatible API on port " + std::to_string(m_cgminer_port));
         } else {
-            m_log(1, "API: cannot listen on " + m_options.cgminer_bind + ": " + port.error() +
-                         "; mining without the cgminer API");
+            m_log(core::LogLevel::Warn, "API: cannot listen on " + m_options.cgminer_bind + ": " +
+                                            port.error() + "; mining without the cgminer API");
             m_cgminer.reset();
         }
     }

@@ -22,6 +22,7 @@
 #include "miner/api/cgminer_server.hpp"
 #include "miner/api/http_server.hpp"
 #include "nonceforge/core/expected.hpp"
+#include "nonceforge/core/log_level.hpp"
 
 namespace nonceforge::miner::api {
 
@@ -43,7 +44,7 @@ std::string_view Version();
 class ApiServer {
 public:
     using ViewFn = api::ViewFn;
-    using LogFn = std::function<void(int level, const std::string&)>; // 0 info 1 warn 2 error
+    using LogFn = std::function<void(core::LogLevel, const std::string&)>;
 
     ApiServer(boost::asio::any_io_executor executor, ApiOptions options, ViewFn view, LogFn log);
     ~ApiServer();

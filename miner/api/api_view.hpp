@@ -13,7 +13,6 @@
 #include <nlohmann/json.hpp>
 
 #include "miner/api/history.hpp"
-#include "miner/api/share_log.hpp"
 #include "miner/profit/profit.hpp"
 #include "miner/stats.hpp"
 
@@ -34,7 +33,7 @@ struct PoolView {
     uint64_t failovers = 0; // of the client, counted on the active pool
     double connected_seconds = 0;
     std::string last_error;
-    ShareLog::Latency latency;
+    ShareLedger::Latency latency;
 };
 
 struct ProfitView {

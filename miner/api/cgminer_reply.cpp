@@ -99,7 +99,7 @@ ojson Summary(const ApiView& v) {
                {"MHS av", elapsed > 0 ? Mhs(double(t.hashes) / elapsed) : 0.0},
                {"MHS 5s", Mhs(t.rate.h5s)},
                {"MHS 1m", Mhs(t.rate.h1m)},
-               {"MHS 5m", Mhs(t.rate.h15m > 0 ? t.rate.h15m : t.rate.h1m)},
+               {"MHS 5m", Mhs(t.rate.h5m)},
                {"MHS 15m", Mhs(t.rate.h15m)},
                {"Found Blocks", c.blocks},
                {"Getworks", 0},
@@ -143,12 +143,12 @@ ojson Devs(const ApiView& v) {
         d["Name"] = b.name;
         d["ID"] = id;
         d["Enabled"] = "Y";
-        d["Status"] = "Alive";
+        d["Status"] = b.retired ? "Dead" : "Alive"; // cgminer's word for a device that failed
         d["Temperature"] = 0;
         d["MHS av"] = elapsed > 0 ? Mhs(double(b.hashes) / elapsed) : 0.0;
         d["MHS 5s"] = Mhs(b.rate.h5s);
         d["MHS 1m"] = Mhs(b.rate.h1m);
-        d["MHS 5m"] = Mhs(b.rate.h15m > 0 ? b.rate.h15m : b.rate.h1m);
+        d["MHS 5m"] = Mhs(b.rate.h5m);
         d["MHS 15m"] = Mhs(b.rate.h15m);
         d["Accepted"] = c.accepted;
         d["Rejected"] = c.rejected;

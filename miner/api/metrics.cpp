@@ -86,6 +86,11 @@ std::string PrometheusText(const ApiView& v) {
     for (const BackendStats& b : v.stats.backends) {
         w.Sample("nonceforge_hashes_total", double(b.hashes), {{"device", b.name}});
     }
+    w.Family("nonceforge_device_up", "gauge",
+             "1 while the device mines, 0 once it was retired after a fault.");
+    for (const BackendStats& b : v.stats.backends) {
+        w.Sample("nonceforge_device_up", b.retired ? 0 : 1, {{"device", b.name}});
+    }
     w.Family("nonceforge_effective_hashrate_hashes_per_second", "gauge",
              "Hashrate implied by the difficulty of the accepted shares.");
     w.Sample("nonceforge_effective_hashrate_hashes_per_second", v.stats.effective_hashrate);

@@ -2,27 +2,20 @@
 
 #include <cstdio>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
+
+#include "miner/app/pool_setup.hpp"
 
 namespace nonceforge::app {
 
 core::Expected<std::shared_ptr<const core::Job>, std::string>
 FetchFirstJob(const std::string& url_text, const std::string& user, const std::string& password,
               const stratum::TlsOptions& tls, double timeout_seconds) {
-    auto url = stratum::ParsePoolUrl(url_text);
-    if (!url) {
-        return core::MakeUnexpected(url.error());
+    auto pool = PoolConfigFor(url_text, user, password);
+    if (!pool) {
+        return core::MakeUnexpected(pool.error());
     }
-    stratum::ClientConfig cc;
-    stratum::PoolConfig pool;
-    pool.url = *url;
-    pool.session.user = url->user.value_or(user);
-    pool.session.password = url->password.value_or(password);
-    cc.pools.push_back(pool);
-    cc.tls = tls;
-    cc.reconnect.failover_after = 1000;
+    const std::string url = pool->url.ToString();
     boost::asio::io_context ioc;
     std::shared_ptr<const core::Job> first;
     std::string last_problem = "no job received";
@@ -34,26 +27,19 @@ FetchFirstJob(const std::string& url_text, const std::string& user, const std::s
             client->Stop();
         }
     };
-    h.on_log = [&](stratum::LogLevel level, const std::string& text) {
-        if (level == stratum::LogLevel::Warn || level == stratum::LogLevel::Error) {
+    h.on_log = [&](core::LogLevel level, const std::string& text) {
+        if (level == core::LogLevel::Warn || level == core::LogLevel::Error) {
             last_problem = text;
         }
     };
-    client = std::make_unique<stratum::StratumClient>(ioc.get_executor(), cc, h);
-    boost::asio::steady_timer deadline(ioc,
-                                       std::chrono::milliseconds(int64_t(timeout_seconds * 1000)));
-    deadline.async_wait([&](const boost::system::error_code& ec) {
-        if (!ec) {
-            client->Stop();
-        }
-    });
-    boost::asio::co_spawn(ioc, client->Run(), [&](std::exception_ptr) { deadline.cancel(); });
-    ioc.run();
+    client = std::make_unique<stratum::StratumClient>(
+        ioc.get_executor(), OneShotClientConfig(std::move(*pool), tls), h);
+    RunOneShot(ioc, *client, timeout_seconds, {});
     if (!first) {
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%g", timeout_seconds);
-        return core::MakeUnexpected("no job from " + url->ToString() + " within " + seconds +
-                                    " s (" + last_problem + ")");
+        return core::MakeUnexpected("no job from " + url + " within " + seconds + " s (" +
+                                    last_problem + ")");
     }
     return first;
 }

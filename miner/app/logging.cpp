@@ -146,4 +146,19 @@ void WriteToLogFileOnly(const std::string& text) {
     }
 }
 
+spdlog::level::level_enum SpdlogLevel(core::LogLevel level) {
+    switch (level) {
+    case core::LogLevel::Debug:
+        return spdlog::level::debug;
+    case core::LogLevel::Info:
+    case core::LogLevel::Protocol:
+        return spdlog::level::info;
+    case core::LogLevel::Warn:
+        return spdlog::level::warn;
+    case core::LogLevel::Error:
+        return spdlog::level::err;
+    }
+    return spdlog::level::info;
+}
+
 } // namespace nonceforge::app

@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nonceforge/core/log_level.hpp"
+
 namespace nonceforge::app {
 
 struct LogSettings {
@@ -33,6 +35,9 @@ void WriteToLogFileOnly(const std::string& text);
 // 36-character time and level prefix under 200) (a word longer than that
 // stays whole); continuation lines are indented by two spaces.
 std::vector<std::string> WrapLine(const std::string& text, std::size_t width = 150);
+
+// The program's log level as spdlog's (a protocol dump line is info).
+spdlog::level::level_enum SpdlogLevel(core::LogLevel level);
 
 // NO_COLOR (https://no-color.org): set and not empty.
 bool NoColorRequested();

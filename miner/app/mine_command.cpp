@@ -15,8 +15,9 @@
 #include "miner/app/command.hpp"
 #include "miner/app/config_file.hpp"
 #include "miner/app/logging.hpp"
+#include "miner/app/mine_output.hpp"
+#include "miner/app/runtime.hpp"
 #include "miner/app/signals.hpp"
-#include "miner/runtime.hpp"
 
 namespace nonceforge::app {
 
@@ -24,7 +25,7 @@ namespace {
 
 struct MineArgs {
     CLI::App* cmd = nullptr;
-    miner::MineOptions options;
+    MineOptions options;
     std::string config_file;
     std::string url;
     std::vector<std::string> backup_urls;
@@ -63,44 +64,44 @@ spdlog::level::level_enum LogLevel(const MineArgs& a) {
 // The settings `mine` will run with, after the command line and the config file (--print-config;
 // also how the tests prove that each config key has its flag's effect). No password is shown.
 nlohmann::json EffectiveSettings(const MineArgs& a) {
-    const miner::MineOptions& o = a.options;
+    const MineOptions& o = a.options;
     auto opt = [](const std::optional<double>& v) {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
     nlohmann::json j;
-    j["pools"] = o.urls;
-    j["user"] = o.user;
-    j["password_set"] = o.password != "x";
-    j["threads"] = o.threads;
-    j["cpu_impl"] = o.cpu_impl;
-    j["no_cpu"] = o.no_cpu;
-    j["use_cuda"] = o.use_cuda;
-    j["cuda_devices"] = o.cuda_devices;
-    j["pin_threads"] = o.pin_threads;
-    j["suggest_difficulty"] = opt(o.suggest_difficulty);
-    j["version_rolling"] = o.version_rolling;
-    j["extranonce_subscribe"] = o.extranonce_subscribe;
-    j["allow_redirect"] = o.allow_redirect;
-    j["tls"] = {{"ca_file", o.tls.ca_file},
-                {"fingerprint", o.tls.fingerprint_sha256},
-                {"insecure", o.tls.insecure}};
+    j["pools"] = o.pool.urls;
+    j["user"] = o.pool.user;
+    j["password_set"] = o.pool.password != "x";
+    j["threads"] = o.backend.threads;
+    j["cpu_impl"] = o.backend.cpu_impl;
+    j["no_cpu"] = o.backend.no_cpu;
+    j["use_cuda"] = o.backend.use_cuda;
+    j["cuda_devices"] = o.backend.cuda_devices;
+    j["pin_threads"] = o.backend.pin_threads;
+    j["suggest_difficulty"] = opt(o.pool.suggest_difficulty);
+    j["version_rolling"] = o.pool.version_rolling;
+    j["extranonce_subscribe"] = o.pool.extranonce_subscribe;
+    j["allow_redirect"] = o.pool.allow_redirect;
+    j["tls"] = {{"ca_file", o.pool.tls.ca_file},
+                {"fingerprint", o.pool.tls.fingerprint_sha256},
+                {"insecure", o.pool.tls.insecure}};
     j["duration_seconds"] = o.duration_seconds;
-    j["status_interval_seconds"] = o.status_interval_seconds;
-    j["local_difficulty"] = o.local_difficulty;
-    j["power_watts"] = opt(o.power_watts);
-    j["electricity_price"] = opt(o.electricity_price);
-    j["btc_price"] = opt(o.btc_price);
-    j["pool_fee_percent"] = o.pool_fee_percent;
-    j["json_summary_file"] = o.json_summary_file;
-    j["quiet_events"] = o.quiet_events;
-    j["protocol_dump"] = o.protocol_dump;
-    j["proxy"] = o.proxy ? nlohmann::json(o.proxy->ToString()) : nlohmann::json(nullptr);
-    j["retries"] = o.reconnect.max_retries;
-    j["retry_pause_seconds"] = o.reconnect.retry_pause
-                                   ? nlohmann::json(o.reconnect.retry_pause->count() / 1000.0)
+    j["status_interval_seconds"] = o.output.status_interval_seconds;
+    j["local_difficulty"] = o.pool.local.difficulty;
+    j["power_watts"] = opt(o.output.profit.power_watts);
+    j["electricity_price"] = opt(o.output.profit.electricity_price);
+    j["btc_price"] = opt(o.output.profit.btc_price);
+    j["pool_fee_percent"] = o.output.profit.pool_fee_percent;
+    j["json_summary_file"] = o.output.json_summary_file;
+    j["quiet_events"] = o.output.quiet_events;
+    j["protocol_dump"] = o.pool.protocol_dump;
+    j["proxy"] = o.pool.proxy ? nlohmann::json(o.pool.proxy->ToString()) : nlohmann::json(nullptr);
+    j["retries"] = o.pool.reconnect.max_retries;
+    j["retry_pause_seconds"] = o.pool.reconnect.retry_pause
+                                   ? nlohmann::json(o.pool.reconnect.retry_pause->count() / 1000.0)
                                    : nlohmann::json(nullptr);
-    j["reject_storm"] = o.reject_storm;
-    j["idle_timeout_seconds"] = o.timeouts.idle.count() / 1000.0;
+    j["reject_storm"] = o.pool.reject_storm;
+    j["idle_timeout_seconds"] = o.pool.timeouts.idle.count() / 1000.0;
     j["log"] = {{"file", a.log_file},
                 {"level", spdlog::level::to_string_view(LogLevel(a)).data()},
                 {"color", !a.no_color && !NoColorRequested()}};
@@ -112,7 +113,7 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
 
 // Everything that can be checked before starting: cross-option rules, files, addresses.
 std::string CheckBeforeStart(MineArgs& a) {
-    miner::MineOptions& o = a.options;
+    MineOptions& o = a.options;
     bool any_tls = false;
     if (!a.url.empty()) {
         auto url = stratum::ParsePoolUrl(a.url);
@@ -134,7 +135,7 @@ std::string CheckBeforeStart(MineArgs& a) {
         }
         any_tls = any_tls || url->tls;
     }
-    if (auto tls = stratum::ValidateTlsOptions(o.tls, any_tls); !tls) {
+    if (auto tls = stratum::ValidateTlsOptions(o.pool.tls, any_tls); !tls) {
         return tls.error() +
                (a.url.empty() ? " (without -o, the embedded local pool is plain TCP)" : "");
     }
@@ -143,16 +144,16 @@ std::string CheckBeforeStart(MineArgs& a) {
         if (!proxy) {
             return "-x/--proxy: " + proxy.error();
         }
-        o.proxy = *proxy;
+        o.pool.proxy = *proxy;
     }
     if (a.retries) {
-        o.reconnect.max_retries = *a.retries;
+        o.pool.reconnect.max_retries = *a.retries;
     }
     if (a.retry_pause) {
-        o.reconnect.retry_pause = std::chrono::milliseconds(int64_t(*a.retry_pause * 1000));
+        o.pool.reconnect.retry_pause = std::chrono::milliseconds(int64_t(*a.retry_pause * 1000));
     }
     if (a.timeout) {
-        o.timeouts.idle = std::chrono::milliseconds(int64_t(*a.timeout * 1000));
+        o.pool.timeouts.idle = std::chrono::milliseconds(int64_t(*a.timeout * 1000));
     }
     if (a.cuda != nullptr && a.cuda->count() > 0 && !NF_HAVE_CUDA) {
         return "--cuda: GPU support is not built in (this binary was built without the CUDA "
@@ -161,7 +162,7 @@ std::string CheckBeforeStart(MineArgs& a) {
     if (a.cuda != nullptr && a.cuda->count() > 0 && a.no_cuda) {
         return "--cuda and --no-cuda exclude each other";
     }
-    if (o.no_cpu && (a.no_cuda || !NF_HAVE_CUDA)) {
+    if (o.backend.no_cpu && (a.no_cuda || !NF_HAVE_CUDA)) {
         return "--no-cpu leaves no hashing backend (" +
                std::string(NF_HAVE_CUDA ? "--no-cuda was given" : "built without CUDA") + ")";
     }
@@ -175,8 +176,8 @@ std::string CheckBeforeStart(MineArgs& a) {
             return "--log-file " + why;
         }
     }
-    if (!o.json_summary_file.empty()) {
-        if (std::string why = CheckLogFile(o.json_summary_file); !why.empty()) {
+    if (!o.output.json_summary_file.empty()) {
+        if (std::string why = CheckLogFile(o.output.json_summary_file); !why.empty()) {
             return "--json-summary " + why;
         }
     }
@@ -189,20 +190,20 @@ int Run(MineArgs& a) {
             return Usage(error);
         }
     }
-    miner::MineOptions& o = a.options;
-    o.use_cuda = NF_HAVE_CUDA && !a.no_cuda;
-    o.suggest_difficulty = a.suggest;
-    o.version_rolling = !a.no_version_rolling;
+    MineOptions& o = a.options;
+    o.backend.use_cuda = NF_HAVE_CUDA && !a.no_cuda;
+    o.pool.suggest_difficulty = a.suggest;
+    o.pool.version_rolling = !a.no_version_rolling;
     o.api.enabled = !a.no_api;
-    o.quiet_events = a.quiet;
+    o.output.quiet_events = a.quiet;
     if (std::string error = CheckBeforeStart(a); !error.empty()) {
         return Usage(error);
     }
     if (!a.url.empty()) {
-        o.urls.push_back(a.url);
+        o.pool.urls.push_back(a.url);
     }
     for (const auto& u : a.backup_urls) {
-        o.urls.push_back(u);
+        o.pool.urls.push_back(u);
     }
     if (a.print_config) {
         std::cout << EffectiveSettings(a).dump(2) << "\n";
@@ -214,15 +215,13 @@ int Run(MineArgs& a) {
         return Usage("--log-file " + a.log_file + ": " + e.what());
     }
 
-    auto runtime = std::make_shared<miner::MinerRuntime>(o, [](int level, const std::string& text) {
-        const auto spd = level == miner::MinerRuntime::DEBUG  ? spdlog::level::debug
-                         : level == miner::MinerRuntime::INFO ? spdlog::level::info
-                         : level == miner::MinerRuntime::WARN ? spdlog::level::warn
-                                                              : spdlog::level::err;
-        for (const std::string& line : WrapLine(text)) {
-            spdlog::log(spd, "{}", line);
-        }
-    });
+    auto runtime =
+        std::make_shared<MinerRuntime>(o, [](core::LogLevel level, const std::string& text) {
+            const auto spd = SpdlogLevel(level);
+            for (const std::string& line : WrapLine(text)) {
+                spdlog::log(spd, "{}", line);
+            }
+        });
     // From here a stop signal ends mining with a summary; a second one ends the process.
     auto stopping = std::make_shared<std::atomic<bool>>(false);
     OnStopSignal([runtime, stopping](int sig) {
@@ -242,7 +241,7 @@ int Run(MineArgs& a) {
         }
     });
 
-    const miner::MineResult r = runtime->Run();
+    const MineResult r = runtime->Run();
     OnStopSignal([](int sig) { std::_Exit(128 + sig); }); // already stopping: nothing to wait for
     if (r.exit_code == EXIT_USAGE) {
         spdlog::default_logger()->flush();
@@ -250,7 +249,7 @@ int Run(MineArgs& a) {
         WriteToLogFileOnly("nonceforge: " + r.error + "\n");
         return r.exit_code;
     }
-    std::string text = miner::FormatSummary(r.stats);
+    std::string text = FormatSummary(r.stats);
     text += "  stopped: " + r.stop_reason + "\n";
     if (!r.live_profit.empty()) {
         text += "  profitability" + r.live_profit + "\n";
@@ -304,30 +303,32 @@ Command AddMineCommand(CLI::App& root) {
                   "Check everything, print the settings mining would use (JSON) and exit");
     cmd->add_option("-o,--url", a->url,
                     "Pool URL: stratum+tcp://host:port, or stratum+ssl:// (also +tls, +tcps)");
-    a->user = cmd->add_option("-u,--user", o.user,
+    a->user = cmd->add_option("-u,--user", o.pool.user,
                               "Pool user, usually ADDRESS.worker (required with -o)");
-    cmd->add_option("-p,--pass", o.password, "Pool password")->capture_default_str();
+    cmd->add_option("-p,--pass", o.pool.password, "Pool password")->capture_default_str();
     cmd->add_option("--backup-url", a->backup_urls, "Backup pool, in order (repeatable)");
     cmd->add_option("-a,--algo", a->algo, "Algorithm: only sha256d (accepted for cpuminer habits)")
         ->check(Algorithm());
-    cmd->add_option("-t,--threads", o.threads, "CPU mining threads (default: one per CPU)")
+    cmd->add_option("-t,--threads", o.backend.threads, "CPU mining threads (default: one per CPU)")
         ->check(Count(1, 4096));
-    cmd->add_option("--cpu-impl", o.cpu_impl, "Force a CPU scan implementation (see benchmark)");
-    cmd->add_flag("--no-cpu", o.no_cpu, "Do not mine on the CPU");
-    a->cuda = cmd->add_option("--cuda", o.cuda_devices,
+    cmd->add_option("--cpu-impl", o.backend.cpu_impl,
+                    "Force a CPU scan implementation (see benchmark)");
+    cmd->add_flag("--no-cpu", o.backend.no_cpu, "Do not mine on the CPU");
+    a->cuda = cmd->add_option("--cuda", o.backend.cuda_devices,
                               "Mine on these CUDA GPUs (default: every GPU, when built with CUDA)")
                   ->expected(0, -1)
                   ->delimiter(',')
                   ->check(Count(0, 63));
     cmd->add_flag("--no-cuda", a->no_cuda, "Do not mine on GPUs");
-    cmd->add_flag("--cpu-affinity", o.pin_threads, "Pin CPU thread i to CPU i");
+    cmd->add_flag("--cpu-affinity", o.backend.pin_threads, "Pin CPU thread i to CPU i");
     cmd->add_option("--suggest-difficulty", a->suggest, "Ask the pool for this share difficulty")
         ->check(Number("", 0, false, 1e15));
     cmd->add_flag("--no-version-rolling", a->no_version_rolling,
                   "Do not negotiate BIP 310 version rolling");
-    cmd->add_flag("--extranonce-subscribe", o.extranonce_subscribe,
+    cmd->add_flag("--extranonce-subscribe", o.pool.extranonce_subscribe,
                   "Send mining.extranonce.subscribe (NiceHash-style pools)");
-    cmd->add_flag("--allow-redirect", o.allow_redirect, "Follow client.reconnect to another host");
+    cmd->add_flag("--allow-redirect", o.pool.allow_redirect,
+                  "Follow client.reconnect to another host");
     cmd->add_option("-x,--proxy", a->proxy,
                     "Reach the pools through a proxy: socks5://[user:pass@]host:port (the proxy "
                     "resolves names) or http://[user:pass@]host:port (CONNECT)");
@@ -338,7 +339,7 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_option("-R,--retry-pause", a->retry_pause,
                     "Seconds between connection attempts (default: backoff from 1 s to 60 s)")
         ->check(Number("seconds", 0, false, 3600));
-    cmd->add_option("--reject-storm", o.reject_storm,
+    cmd->add_option("--reject-storm", o.pool.reject_storm,
                     "After N verified shares in a row are rejected (not stale), reconnect with a "
                     "fresh session; a second time, fail over or back off (0: off)")
         ->check(Count(0, 1000000))
@@ -346,29 +347,34 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_option("-T,--timeout", a->timeout,
                     "Reconnect when the pool sends nothing for this many seconds (default 180)")
         ->check(Number("seconds", 1, true, 86400));
-    cmd->add_flag("-P,--protocol-dump", o.protocol_dump,
+    cmd->add_flag("-P,--protocol-dump", o.pool.protocol_dump,
                   "Log every line to (pool>) and from (pool<) the pool; passwords hidden");
-    cmd->add_option("--tls-ca", o.tls.ca_file, "Verify the pool's certificate with this CA file");
-    cmd->add_option("--tls-fingerprint", o.tls.fingerprint_sha256,
+    cmd->add_option("--tls-ca", o.pool.tls.ca_file,
+                    "Verify the pool's certificate with this CA file");
+    cmd->add_option("--tls-fingerprint", o.pool.tls.fingerprint_sha256,
                     "Accept only this SHA-256 certificate fingerprint");
-    cmd->add_flag("--tls-insecure", o.tls.insecure,
+    cmd->add_flag("--tls-insecure", o.pool.tls.insecure,
                   "Do not verify the pool's certificate (unsafe)");
     cmd->add_option("--duration", o.duration_seconds, "Stop after this many seconds")
         ->check(Number("seconds", 0, false, 1e9));
-    cmd->add_option("--status-interval", o.status_interval_seconds, "Seconds between status lines")
+    cmd->add_option("--status-interval", o.output.status_interval_seconds,
+                    "Seconds between status lines")
         ->check(Number("seconds", 1, true, 86400))
         ->capture_default_str();
-    cmd->add_option("--local-difficulty", o.local_difficulty,
+    cmd->add_option("--local-difficulty", o.pool.local.difficulty,
                     "Share difficulty of the embedded local pool")
         ->check(Number("", 0, false, 1e12))
         ->capture_default_str();
-    cmd->add_option("--power-watts", o.power_watts, "Power draw, for the live profit estimate")
+    cmd->add_option("--power-watts", o.output.profit.power_watts,
+                    "Power draw, for the live profit estimate")
         ->check(Number("watts", 0, true, 1e9));
-    cmd->add_option("--electricity-price", o.electricity_price, "Price per kWh, for the estimate")
+    cmd->add_option("--electricity-price", o.output.profit.electricity_price,
+                    "Price per kWh, for the estimate")
         ->check(Number("", 0, true, 1e6));
-    cmd->add_option("--btc-price", o.btc_price, "BTC price, for the estimate")
+    cmd->add_option("--btc-price", o.output.profit.btc_price, "BTC price, for the estimate")
         ->check(Number("", 0, true, 1e12));
-    cmd->add_option("--pool-fee", o.pool_fee_percent, "Pool fee in percent, for the estimate")
+    cmd->add_option("--pool-fee", o.output.profit.pool_fee_percent,
+                    "Pool fee in percent, for the estimate")
         ->check(Number("percent", 0, true, 100));
     cmd->add_option("--log-file", a->log_file,
                     "Also write the log (and the summary) to this file; SIGHUP reopens it");
@@ -378,7 +384,7 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_option("--log-level", a->log_level, "Log level: debug, info, warn or error")
         ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
     cmd->add_flag("--no-color", a->no_color, "No colours in the log (also: NO_COLOR=1)");
-    cmd->add_option("--json-summary", o.json_summary_file,
+    cmd->add_option("--json-summary", o.output.json_summary_file,
                     "Write the final statistics here (JSON)");
     cmd->add_option("--api-bind", o.api.bind,
                     "HTTP API, /metrics and dashboard on ADDRESS:PORT (see docs/api.md)")

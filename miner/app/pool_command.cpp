@@ -36,10 +36,10 @@ int Run(PoolArgs& a) {
         a.config.tls = stratum::PoolTlsFiles{a.cert, a.key};
     }
     // The server says where it listens; this command only adds what it is.
-    a.config.log = [](stratum::PoolLogLevel level, std::string_view text) {
-        if (level == stratum::PoolLogLevel::Warn) {
+    a.config.log = [](core::LogLevel level, std::string_view text) {
+        if (level == core::LogLevel::Warn) {
             spdlog::warn("{}", text);
-        } else if (level == stratum::PoolLogLevel::Info) {
+        } else if (level == core::LogLevel::Info) {
             spdlog::info("{}", text);
         }
     };

@@ -12,12 +12,11 @@
 #include <optional>
 #include <string>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "miner/app/command.hpp"
+#include "miner/app/pool_setup.hpp"
 #include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/target.hpp"
 #include "nonceforge/stratum/client.hpp"
@@ -103,23 +102,16 @@ int Run(const ProbeArgs& a) {
                      a.timeout.c_str(), MAX_TIMEOUT_SECONDS);
         return 2;
     }
-    auto url = stratum::ParsePoolUrl(a.url);
-    if (!url) {
-        std::fprintf(stderr, "nonceforge: %s\n", url.error().c_str());
+    auto pool = PoolConfigFor(a.url, a.user, a.password);
+    if (!pool) {
+        std::fprintf(stderr, "nonceforge: %s\n", pool.error().c_str());
         return 2;
     }
-    stratum::ClientConfig cc;
-    stratum::PoolConfig pool;
-    pool.url = *url;
-    pool.session.user = url->user.value_or(a.user);
-    pool.session.password = url->password.value_or(a.password);
-    pool.session.suggest_difficulty = a.suggest;
+    pool->session.suggest_difficulty = a.suggest;
     if (a.no_version_rolling) {
-        pool.session.version_rolling.reset();
+        pool->session.version_rolling.reset();
     }
-    cc.pools.push_back(pool);
-    cc.tls = a.tls;
-    cc.reconnect.failover_after = 1000;
+    const std::string user = pool->session.user;
     boost::asio::io_context ioc;
     int seen = 0;
     bool ok = false;
@@ -128,7 +120,7 @@ int Run(const ProbeArgs& a) {
     auto show_negotiated = [&] {
         if (!negotiated_shown) {
             negotiated_shown = true;
-            PrintNegotiated(client->Status(), pool.session.user);
+            PrintNegotiated(client->Status(), user);
         }
     };
     stratum::StratumClient::Handlers h;
@@ -140,21 +132,14 @@ int Run(const ProbeArgs& a) {
             client->Stop();
         }
     };
-    h.on_log = [](stratum::LogLevel level, const std::string& text) {
-        if (level != stratum::LogLevel::Debug) {
-            std::fprintf(stderr, "[%s] %s\n", std::string(stratum::ToString(level)).c_str(),
+    h.on_log = [](core::LogLevel level, const std::string& text) {
+        if (level != core::LogLevel::Debug) {
+            std::fprintf(stderr, "[%s] %s\n", std::string(core::ToString(level)).c_str(),
                          text.c_str());
         }
     };
-    client = std::make_unique<stratum::StratumClient>(ioc.get_executor(), cc, h);
-    boost::asio::steady_timer deadline(ioc, std::chrono::milliseconds(int64_t(*timeout * 1000)));
-    deadline.async_wait([&](const boost::system::error_code& ec) {
-        if (!ec) {
-            std::fprintf(stderr, "nonceforge: probe timed out after %g s (%d job(s) seen)\n",
-                         *timeout, seen);
-            client->Stop();
-        }
-    });
+    client = std::make_unique<stratum::StratumClient>(
+        ioc.get_executor(), OneShotClientConfig(std::move(*pool), a.tls), h);
     // The client has no callback for "authorized"; its status says so within one poll.
     boost::asio::steady_timer poll(ioc);
     std::function<void()> watch_negotiation = [&] {
@@ -171,11 +156,13 @@ int Run(const ProbeArgs& a) {
         });
     };
     watch_negotiation();
-    boost::asio::co_spawn(ioc, client->Run(), [&](std::exception_ptr) {
-        deadline.cancel();
-        poll.cancel();
-    });
-    ioc.run();
+    RunOneShot(
+        ioc, *client, *timeout,
+        [&] {
+            std::fprintf(stderr, "nonceforge: probe timed out after %g s (%d job(s) seen)\n",
+                         *timeout, seen);
+        },
+        [&] { poll.cancel(); });
     return ok ? 0 : 1;
 }
 

@@ -89,36 +89,6 @@ std::string_view ToString(SessionState state) {
     return "?";
 }
 
-std::string_view ToString(LogLevel level) {
-    switch (level) {
-    case LogLevel::Debug:
-        return "debug";
-    case LogLevel::Info:
-        return "info";
-    case LogLevel::Warn:
-        return "warn";
-    case LogLevel::Error:
-        return "error";
-    case LogLevel::Protocol:
-        return "protocol";
-    }
-    return "?";
-}
-
-std::string_view ToString(VerdictKind kind) {
-    switch (kind) {
-    case VerdictKind::Accepted:
-        return "accepted";
-    case VerdictKind::Rejected:
-        return "rejected";
-    case VerdictKind::Stale:
-        return "stale";
-    case VerdictKind::Lost:
-        return "lost";
-    }
-    return "?";
-}
-
 namespace {
 std::atomic<uint64_t> g_next_source{1};
 } // namespace
@@ -274,7 +244,7 @@ void Session::OnMessage(Response&& r, TimePoint now) {
         OnAcknowledgementReply(pending->method, r);
         break;
     case ClientMethod::Submit:
-        OnSubmitReply(r, *pending->share);
+        OnSubmitReply(r, *pending->share, now - pending->sent_at);
         break;
     }
 }

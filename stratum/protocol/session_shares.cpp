@@ -26,8 +26,9 @@ bool IsLowDifficultyReason(const std::string& reason) {
 
 } // namespace
 
-void Session::Verdict(const core::Share& share, VerdictKind kind, std::string reason) {
-    Emit(action::ShareVerdict{share, kind, std::move(reason)});
+void Session::Verdict(const core::Share& share, VerdictKind kind, std::string reason,
+                      std::optional<Clock::duration> latency) {
+    Emit(action::ShareVerdict{share, kind, std::move(reason), latency});
 }
 
 void Session::OnShareFound(const event::ShareFound& e) {
@@ -73,11 +74,12 @@ void Session::OnShareFound(const event::ShareFound& e) {
     }
 }
 
-void Session::OnSubmitReply(const Response& r, const core::Share& share) {
+void Session::OnSubmitReply(const Response& r, const core::Share& share, Clock::duration latency) {
     auto outcome = ParseSubmitResult(r);
     if (!outcome) {
         Log(LogLevel::Warn, "unreadable mining.submit reply: " + outcome.error().Message());
-        Verdict(share, VerdictKind::Lost, "unreadable reply: " + outcome.error().Message());
+        Verdict(share, VerdictKind::Lost, "unreadable reply: " + outcome.error().Message(),
+                latency);
         return;
     }
     const bool job_bits_in_mask = share.job && share.job->version_mask != 0 &&
@@ -87,7 +89,7 @@ void Session::OnSubmitReply(const Response& r, const core::Share& share) {
         if (job_bits_in_mask) {
             m_version_bits_settled = true;
         }
-        Verdict(share, VerdictKind::Accepted, {});
+        Verdict(share, VerdictKind::Accepted, {}, latency);
         break;
     case SubmitOutcome::Kind::Rejected:
         if (job_bits_in_mask && !m_version_bits_settled && IsLowDifficultyReason(outcome->reason)) {
@@ -106,10 +108,10 @@ void Session::OnSubmitReply(const Response& r, const core::Share& share) {
                     "\"): it reads mining.submit's version bits as XOR with the job's version, "
                     "not as BIP 310 says; sending them that way from now on");
         }
-        Verdict(share, VerdictKind::Rejected, std::move(outcome->reason));
+        Verdict(share, VerdictKind::Rejected, std::move(outcome->reason), latency);
         break;
     case SubmitOutcome::Kind::Stale:
-        Verdict(share, VerdictKind::Stale, std::move(outcome->reason));
+        Verdict(share, VerdictKind::Stale, std::move(outcome->reason), latency);
         break;
     }
 }

@@ -54,7 +54,7 @@ void PoolConnection::Close(const std::string& why) {
     }
     m_open = false;
     if (!why.empty()) {
-        m_ctx.Log(PoolLogLevel::Info, m_peer + ": closed: " + why);
+        m_ctx.Log(LogLevel::Info, m_peer + ": closed: " + why);
     }
     // TLS: no close_notify. The client sees a truncated stream, which it handles like any
     // disconnect; waiting for a shutdown exchange would need yet another deadline.

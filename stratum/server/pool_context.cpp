@@ -49,7 +49,7 @@ std::vector<uint8_t> PoolContext::NewExtranonce1() {
     return out;
 }
 
-void PoolContext::Log(PoolLogLevel level, std::string_view text) const {
+void PoolContext::Log(LogLevel level, std::string_view text) const {
     if (config.log) {
         config.log(level, text);
     }

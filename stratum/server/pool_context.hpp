@@ -40,7 +40,7 @@ struct PoolContext {
 
     // A fresh extranonce1 (a counter, big-endian): unique among the last 2^(8*size) handed out.
     std::vector<uint8_t> NewExtranonce1();
-    void Log(PoolLogLevel level, std::string_view text) const;
+    void Log(LogLevel level, std::string_view text) const;
 
     const PoolServerConfig& config;
     JobMaker maker;

@@ -213,15 +213,15 @@ core::Expected<uint16_t, std::string> PoolServer::Impl::Start() {
         try {
             m_io.run();
         } catch (const std::exception& e) {
-            m_ctx->Log(PoolLogLevel::Warn, std::string("pool server thread failed: ") + e.what());
+            m_ctx->Log(LogLevel::Warn, std::string("pool server thread failed: ") + e.what());
         }
         done.set_value();
     });
-    m_ctx->Log(PoolLogLevel::Info, std::string("pool listening on ") +
-                                       (m_tls ? "stratum+ssl://" : "stratum+tcp://") +
-                                       m_config.bind_address + ':' + std::to_string(m_port));
+    m_ctx->Log(LogLevel::Info, std::string("pool listening on ") +
+                                   (m_tls ? "stratum+ssl://" : "stratum+tcp://") +
+                                   m_config.bind_address + ':' + std::to_string(m_port));
     if (m_config.refuse_shares) {
-        m_ctx->Log(PoolLogLevel::Warn,
+        m_ctx->Log(LogLevel::Warn,
                    "refusing " +
                        (m_config.refuse_every > 1
                             ? "one valid share in " + std::to_string(m_config.refuse_every)
@@ -239,12 +239,12 @@ void PoolServer::Impl::Stop() {
     m_running = false;
     asio::post(m_io, [this] { Shutdown(); });
     if (m_finished.wait_for(m_config.stop_timeout) != std::future_status::ready) {
-        m_ctx->Log(PoolLogLevel::Warn, "pool server did not stop in time; stopping it hard");
+        m_ctx->Log(LogLevel::Warn, "pool server did not stop in time; stopping it hard");
         m_io.stop();
     }
     m_thread.join();
     m_connections.clear();
-    m_ctx->Log(PoolLogLevel::Info, "pool stopped");
+    m_ctx->Log(LogLevel::Info, "pool stopped");
 }
 
 template <class F>
@@ -270,7 +270,7 @@ void PoolServer::Impl::Spawn(asio::awaitable<void> task, const char* what) {
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& ex) {
-            m_ctx->Log(PoolLogLevel::Warn, std::string(what) + " failed: " + ex.what());
+            m_ctx->Log(LogLevel::Warn, std::string(what) + " failed: " + ex.what());
         }
     });
 }
@@ -284,7 +284,7 @@ asio::awaitable<void> PoolServer::Impl::AcceptLoop() {
             co_return;
         }
         if (ec) { // e.g. out of file descriptors: say so and retry shortly
-            m_ctx->Log(PoolLogLevel::Warn, "accept failed: " + ec.message());
+            m_ctx->Log(LogLevel::Warn, "accept failed: " + ec.message());
             m_accept_retry.expires_after(std::chrono::milliseconds(100));
             co_await m_accept_retry.async_wait(TUPLE);
             continue;
@@ -298,9 +298,8 @@ void PoolServer::Impl::OnAccepted(tcp::socket socket) {
     m_ctx->stats.Update([](PoolCounters& c) { ++c.connections; });
     if (m_connections.size() >= m_config.max_connections) {
         m_ctx->stats.Update([](PoolCounters& c) { ++c.refused_connections; });
-        m_ctx->Log(PoolLogLevel::Warn, peer + ": refused, " +
-                                           std::to_string(m_config.max_connections) +
-                                           " connections already open");
+        m_ctx->Log(LogLevel::Warn, peer + ": refused, " + std::to_string(m_config.max_connections) +
+                                       " connections already open");
         boost::system::error_code ignored;
         socket.close(ignored);
         return;
@@ -312,13 +311,13 @@ void PoolServer::Impl::OnAccepted(tcp::socket socket) {
     const uint64_t id = ++m_next_connection;
     m_connections.emplace(id, connection);
     m_ctx->stats.Update([](PoolCounters& c) { ++c.open_connections; });
-    m_ctx->Log(PoolLogLevel::Debug, peer + ": connected");
+    m_ctx->Log(LogLevel::Debug, peer + ": connected");
     asio::co_spawn(m_io, connection->Run(), [this, id, peer](std::exception_ptr e) {
         if (e) {
             try {
                 std::rethrow_exception(e);
             } catch (const std::exception& ex) {
-                m_ctx->Log(PoolLogLevel::Warn, peer + ": connection failed: " + ex.what());
+                m_ctx->Log(LogLevel::Warn, peer + ": connection failed: " + ex.what());
             }
         }
         if (auto it = m_connections.find(id); it != m_connections.end()) {
@@ -360,10 +359,10 @@ void PoolServer::Impl::NewJob(bool clean_jobs) {
     auto job = m_ctx->maker.Next(clean_jobs, UnixNow());
     m_ctx->jobs.Add(job);
     m_ctx->stats.Update([](PoolCounters& c) { ++c.jobs; });
-    m_ctx->Log(PoolLogLevel::Debug, "job " + job->job.job_id + " height " +
-                                        std::to_string(job->height) + ", " +
-                                        std::to_string(job->job.merkle_branch.size()) +
-                                        " branch entries" + (job->job.clean_jobs ? ", clean" : ""));
+    m_ctx->Log(LogLevel::Debug, "job " + job->job.job_id + " height " +
+                                    std::to_string(job->height) + ", " +
+                                    std::to_string(job->job.merkle_branch.size()) +
+                                    " branch entries" + (job->job.clean_jobs ? ", clean" : ""));
     for (auto& [id, connection] : m_connections) {
         connection->Session().SendJob(*job);
     }

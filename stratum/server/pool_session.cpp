@@ -62,8 +62,8 @@ void PoolSession::HandleLine(std::string_view line) {
     json msg = json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (msg.is_discarded() || !msg.is_object()) {
         m_ctx.stats.Update([](PoolCounters& c) { ++c.protocol_errors; });
-        m_ctx.Log(PoolLogLevel::Warn, m_peer + ": unparsable line (" + std::to_string(line.size()) +
-                                          " bytes), answered");
+        m_ctx.Log(LogLevel::Warn, m_peer + ": unparsable line (" + std::to_string(line.size()) +
+                                      " bytes), answered");
         m_send(Line(
             json{{"id", nullptr}, {"result", nullptr}, {"error", {20, "Parse error", nullptr}}}));
         return;
@@ -72,7 +72,7 @@ void PoolSession::HandleLine(std::string_view line) {
     const auto method_it = msg.find("method");
     if (method_it == msg.end() || !method_it->is_string()) {
         m_ctx.stats.Update([](PoolCounters& c) { ++c.protocol_errors; });
-        m_ctx.Log(PoolLogLevel::Warn, m_peer + ": request without a method");
+        m_ctx.Log(LogLevel::Warn, m_peer + ": request without a method");
         ReplyError(id, PoolErrorCode::Other, "Invalid request: no method");
         return;
     }
@@ -94,7 +94,7 @@ void PoolSession::HandleLine(std::string_view line) {
     } else if (method == "mining.submit") {
         OnSubmit(id, params);
     } else {
-        m_ctx.Log(PoolLogLevel::Info, m_peer + ": unknown method " + method);
+        m_ctx.Log(LogLevel::Info, m_peer + ": unknown method " + method);
         ReplyError(id, PoolErrorCode::Other, "Method not found: " + method);
     }
 }
@@ -115,8 +115,8 @@ void PoolSession::ReplyError(const json& id, PoolErrorCode code, const std::stri
 
 void PoolSession::ReplyReject(const json& id, const Reject& reject, const std::string& worker) {
     m_ctx.stats.AddRejected(reject.code);
-    m_ctx.Log(PoolLogLevel::Info, "share rejected from worker " + worker + " (" + m_peer + "): " +
-                                      std::to_string(int(reject.code)) + " " + reject.message);
+    m_ctx.Log(LogLevel::Info, "share rejected from worker " + worker + " (" + m_peer +
+                                  "): " + std::to_string(int(reject.code)) + " " + reject.message);
     if (m_ctx.config.reject_style == RejectStyle::Ckpool && !id.is_null()) {
         m_send(Line(json{
             {"id", id}, {"result", false}, {"error", nullptr}, {"reject-reason", reject.reason}}));
@@ -152,7 +152,7 @@ void PoolSession::OnAuthorize(const json& id, const json& params) {
     const std::string user = params[0].get<std::string>();
     const auto& refused = m_ctx.config.rejected_users;
     if (std::find(refused.begin(), refused.end(), user) != refused.end()) {
-        m_ctx.Log(PoolLogLevel::Info, "worker " + user + " refused (" + m_peer + ")");
+        m_ctx.Log(LogLevel::Info, "worker " + user + " refused (" + m_peer + ")");
         if (m_ctx.config.reject_style == RejectStyle::Ckpool) {
             Reply(id, false);
         } else {
@@ -163,7 +163,7 @@ void PoolSession::OnAuthorize(const json& id, const json& params) {
     if (std::find(m_workers.begin(), m_workers.end(), user) == m_workers.end()) {
         m_workers.push_back(user);
         m_ctx.stats.Update([](PoolCounters& c) { ++c.authorized; });
-        m_ctx.Log(PoolLogLevel::Info, "worker " + user + " authorized (" + m_peer + ")");
+        m_ctx.Log(LogLevel::Info, "worker " + user + " authorized (" + m_peer + ")");
     }
     Reply(id, true);
     StartWorkIfReady();
@@ -239,8 +239,8 @@ double PoolSession::ClampToBounds(double difficulty) const {
 void PoolSession::ApplyDifficulty(double difficulty) {
     auto target = core::DifficultyToTarget(difficulty);
     if (!target) {
-        m_ctx.Log(PoolLogLevel::Warn, m_peer + ": difficulty " + FormatDifficulty(difficulty) +
-                                          " ignored: " + core::ToString(target.error()));
+        m_ctx.Log(LogLevel::Warn, m_peer + ": difficulty " + FormatDifficulty(difficulty) +
+                                      " ignored: " + core::ToString(target.error()));
         return;
     }
     m_difficulty = difficulty;
@@ -267,7 +267,7 @@ void PoolSession::SetExtranonce() {
         return;
     }
     m_extranonce1 = m_ctx.NewExtranonce1(); // jobs already sent keep theirs in m_sent_jobs
-    m_ctx.Log(PoolLogLevel::Info,
+    m_ctx.Log(LogLevel::Info,
               m_peer + ": new extranonce1 " + core::HexEncode(m_extranonce1) + " from next job");
     SendNotification("mining.set_extranonce",
                      json::array({core::HexEncode(m_extranonce1), m_ctx.config.extranonce2_size}));
@@ -371,14 +371,14 @@ void PoolSession::OnSubmit(const json& id, const json& params) {
     accepted.share_difficulty = sent->second.difficulty;
     accepted.hash_difficulty = core::HashDifficulty(share->hash);
     accepted.block = share->meets_network_target;
-    m_ctx.Log(PoolLogLevel::Info, "share accepted from worker " + worker + " diff " +
-                                      FormatDifficulty(accepted.share_difficulty) + " (hash diff " +
-                                      FormatDifficulty(accepted.hash_difficulty) + ", job " +
-                                      accepted.job_id + ")");
+    m_ctx.Log(LogLevel::Info, "share accepted from worker " + worker + " diff " +
+                                  FormatDifficulty(accepted.share_difficulty) + " (hash diff " +
+                                  FormatDifficulty(accepted.hash_difficulty) + ", job " +
+                                  accepted.job_id + ")");
     if (accepted.block) {
-        m_ctx.Log(PoolLogLevel::Info, "block found by worker " + worker + " at height " +
-                                          std::to_string(job->height) + ": " +
-                                          share->hash.ToDisplayHex());
+        m_ctx.Log(LogLevel::Info, "block found by worker " + worker + " at height " +
+                                      std::to_string(job->height) + ": " +
+                                      share->hash.ToDisplayHex());
     }
     m_ctx.stats.AddAccepted(std::move(accepted));
     Reply(id, true);

@@ -101,10 +101,10 @@ TEST(ApiEndpoints, SummaryHasEveryDocumentedKey) {
 }
 
 TEST(ApiEndpoints, SummaryCarriesTheLiveProfitEstimate) {
-    ApiMiner m([](miner::MineOptions& o) {
-        o.power_watts = 100;
-        o.electricity_price = 0.1;
-        o.btc_price = 50000;
+    ApiMiner m([](app::MineOptions& o) {
+        o.output.profit.power_watts = 100;
+        o.output.profit.electricity_price = 0.1;
+        o.output.profit.btc_price = 50000;
     });
     ASSERT_TRUE(m.WaitUntilMining(0)) << m.Log();
     const json p = GetJson(m.HttpPort(), "/api/v1/summary")["profit"];
@@ -124,7 +124,7 @@ TEST(ApiEndpoints, SummaryCarriesTheLiveProfitEstimate) {
 }
 
 TEST(ApiEndpoints, DevicesListEveryBackend) {
-    ApiMiner m([](miner::MineOptions& o) { o.threads = 2; });
+    ApiMiner m([](app::MineOptions& o) { o.backend.threads = 2; });
     ASSERT_TRUE(m.WaitUntilMining(0)) << m.Log();
     ASSERT_TRUE(WaitFor(
         [&] {
@@ -164,9 +164,9 @@ TEST(ApiEndpoints, DevicesListEveryBackend) {
 }
 
 TEST(ApiEndpoints, PoolsListEveryConfiguredPoolWithoutThePassword) {
-    ApiMiner m([](miner::MineOptions& o) {
+    ApiMiner m([](app::MineOptions& o) {
         // A backup that is never used: listed, idle.
-        o.urls.push_back("stratum+tcp://backup-user:backup-secret@127.0.0.1:9");
+        o.pool.urls.push_back("stratum+tcp://backup-user:backup-secret@127.0.0.1:9");
     });
     ASSERT_TRUE(m.WaitUntilMining(2)) << m.Log();
     const HttpResult r = Get(m.HttpPort(), "/api/v1/pools");
@@ -246,7 +246,7 @@ TEST(ApiEndpoints, SharesAreTheLatestVerdictsNewestFirst) {
 }
 
 TEST(ApiEndpoints, HistoryIsTheMinersOwnRingOfPoints) {
-    ApiMiner m([](miner::MineOptions& o) {
+    ApiMiner m([](app::MineOptions& o) {
         o.api.history_interval = std::chrono::seconds(1);
         o.api.history_points = 4;
     });

@@ -26,7 +26,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "miner/runtime.hpp"
+#include "miner/app/mine_output.hpp"
+#include "miner/app/runtime.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
 namespace nonceforge::test {
@@ -55,25 +56,30 @@ inline bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds
 class ApiMiner {
 public:
     // `tweak` adjusts the options before the start (bind addresses, token, limits).
-    explicit ApiMiner(const std::function<void(miner::MineOptions&)>& tweak = {}) {
+    // `pool_tweak` adjusts the in-tree pool's configuration (difficulty, job pacing).
+    explicit ApiMiner(const std::function<void(app::MineOptions&)>& tweak = {},
+                      const std::function<void(stratum::PoolServerConfig&)>& pool_tweak = {}) {
         stratum::PoolServerConfig pc;
         pc.difficulty = POOL_DIFFICULTY;
         pc.job_interval = 0ms;
         pc.block_interval = 0ms;
         pc.seed = 11;
+        if (pool_tweak) {
+            pool_tweak(pc);
+        }
         m_pool = std::make_unique<stratum::PoolServer>(pc);
         if (!m_pool->Start()) {
             ADD_FAILURE() << "the test pool did not start";
             return;
         }
-        miner::MineOptions o;
-        o.urls = {m_pool->Url()};
-        o.user = "tester.rig1";
-        o.password = POOL_PASSWORD;
-        o.threads = 1;
-        o.status_interval_seconds = 3600;
+        app::MineOptions o;
+        o.pool.urls = {m_pool->Url()};
+        o.pool.user = "tester.rig1";
+        o.pool.password = POOL_PASSWORD;
+        o.backend.threads = 1;
+        o.output.status_interval_seconds = 3600;
         o.duration_seconds = 120; // a bound in case a test forgets to stop it
-        o.reconnect.initial_backoff = 50ms;
+        o.pool.reconnect.initial_backoff = 50ms;
         o.api.enabled = true;
         o.api.bind = "127.0.0.1:0";
         o.api.cgminer_bind = "127.0.0.1:0";
@@ -87,13 +93,14 @@ public:
         if (tweak) {
             tweak(o);
         }
-        m_runtime = std::make_unique<miner::MinerRuntime>(o, [this](int, const std::string& t) {
-            std::lock_guard lock(m_mutex);
-            m_got_job = m_got_job || t.rfind("job ", 0) == 0;
-            m_log.push_back(t);
-        });
+        m_runtime =
+            std::make_unique<app::MinerRuntime>(o, [this](core::LogLevel, const std::string& t) {
+                std::lock_guard lock(m_mutex);
+                m_got_job = m_got_job || t.rfind("job ", 0) == 0;
+                m_log.push_back(t);
+            });
         m_thread = std::thread([this] {
-            miner::MineResult r = m_runtime->Run();
+            app::MineResult r = m_runtime->Run();
             std::lock_guard lock(m_mutex);
             m_result = std::move(r);
             m_cv.notify_all();
@@ -104,7 +111,7 @@ public:
 
     ~ApiMiner() { Stop(); }
 
-    miner::MineResult Stop() {
+    app::MineResult Stop() {
         if (m_thread.joinable()) {
             // StratumClient::Stop() during the TCP connect is not seen until the idle timeout
             // (it has no connection to finish yet), so stop only once a job has arrived.
@@ -121,7 +128,7 @@ public:
             m_pool->Stop();
         }
         std::lock_guard lock(m_mutex);
-        return m_result.value_or(miner::MineResult{});
+        return m_result.value_or(app::MineResult{});
     }
 
     uint16_t HttpPort() const {
@@ -138,6 +145,7 @@ public:
     }
     miner::StatsSnapshot Snapshot() const { return m_runtime->Snapshot(); }
     std::string Url() const { return m_pool ? m_pool->Url() : std::string(); }
+    stratum::PoolServer& Pool() { return *m_pool; }
 
     // Waits until the 5 s hashrate is above zero and `accepted` shares were accepted.
     bool WaitUntilMining(uint64_t accepted = 1, std::chrono::milliseconds limit = 20s) const {
@@ -160,7 +168,7 @@ public:
 
 private:
     std::unique_ptr<stratum::PoolServer> m_pool;
-    std::unique_ptr<miner::MinerRuntime> m_runtime;
+    std::unique_ptr<app::MinerRuntime> m_runtime;
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
@@ -168,7 +176,7 @@ private:
     bool m_got_job = false;
     uint16_t m_http_port = 0;
     uint16_t m_cgminer_port = 0;
-    std::optional<miner::MineResult> m_result;
+    std::optional<app::MineResult> m_result;
     std::vector<std::string> m_log;
 };
 

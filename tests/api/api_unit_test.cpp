@@ -103,7 +103,7 @@ TEST(HashrateHistory, OnePointPerIntervalAndTheNewestKept) {
     const auto t0 = std::chrono::steady_clock::time_point{} + 1000s;
     EXPECT_TRUE(h.Due(t0)) << "the first point is taken at once";
     StatsSnapshot s;
-    s.total.rate = {5e6, 4e6, 3e6};
+    s.total.rate = {5e6, 4e6, 3.5e6, 3e6};
     s.total.shares.accepted = 7;
     s.total.shares.rejected = 2;
     s.total.shares.stale = 1;
@@ -156,41 +156,6 @@ TEST(HistoryJson, PointsOldestFirstWithTheirKeys) {
     EXPECT_EQ(j["points"][1]["stale"], 0);
 }
 
-TEST(ApiUnit, ShareLogKeepsTheNewestAndMeasuresLatency) {
-    ShareLog log(3);
-    auto job = std::make_shared<nonceforge::core::Job>();
-    job->job_id = "j1";
-    job->share_difficulty = 0.25;
-    for (uint32_t i = 0; i < 5; ++i) {
-        nonceforge::core::Share s;
-        s.job = job;
-        s.nonce = i;
-        s.backend = "cpu0/x";
-        s.difficulty = 1 + i;
-        log.Submitted(s);
-        log.Resolved(s, i == 4 ? "rejected" : "accepted", i == 4 ? "Duplicate share" : "", 0);
-    }
-    EXPECT_EQ(log.TotalRecorded(), 5u);
-    const auto latest = log.Latest(10);
-    ASSERT_EQ(latest.size(), 3u);
-    EXPECT_EQ(latest[0].nonce, "00000004");
-    EXPECT_EQ(latest[0].verdict, "rejected");
-    EXPECT_EQ(latest[0].reason, "Duplicate share");
-    EXPECT_EQ(latest[2].nonce, "00000002");
-    EXPECT_DOUBLE_EQ(latest[1].pool_difficulty, 0.25);
-    ASSERT_TRUE(latest[0].latency_ms);
-    EXPECT_GE(*latest[0].latency_ms, 0);
-    EXPECT_EQ(log.Latest(1).size(), 1u);
-    EXPECT_TRUE(log.LatencyFor(0).mean_ms);
-    EXPECT_FALSE(log.LatencyFor(1).mean_ms);
-    // A verdict for a share whose submit was not seen has no latency.
-    nonceforge::core::Share unseen;
-    unseen.job = job;
-    unseen.nonce = 99;
-    log.Resolved(unseen, "lost", "client stopped", 0);
-    EXPECT_FALSE(log.Latest(1)[0].latency_ms);
-}
-
 TEST(MetricsText, EscapesLabelsAndSplitsSharesByReason) {
     const std::string text = PrometheusText(SampleView());
     EXPECT_NE(text.find("# HELP nonceforge_shares_total "), std::string::npos);
@@ -226,6 +191,8 @@ TEST(CgminerReplyShape, SummaryNumbersFollowCgminerUnits) {
     const json& s = r["SUMMARY"][0];
     EXPECT_DOUBLE_EQ(s["MHS 5s"].get<double>(), 10.0);
     EXPECT_DOUBLE_EQ(s["MHS 1m"].get<double>(), 9.0);
+    EXPECT_DOUBLE_EQ(s["MHS 5m"].get<double>(), 8.5); // the 5-minute window, not the 15
+    EXPECT_DOUBLE_EQ(s["MHS 15m"].get<double>(), 8.0);
     EXPECT_DOUBLE_EQ(s["MHS av"].get<double>(), 10.0); // 1.2e9 hashes in 120 s
     EXPECT_DOUBLE_EQ(s["Total MH"].get<double>(), 1200.0);
     EXPECT_DOUBLE_EQ(s["Utility"].get<double>(), 3.0); // 6 accepted in 2 minutes
@@ -262,7 +229,7 @@ TEST(CgminerReplyShape, DevsUseTheDeviceKindAsKey) {
 TEST(CgminerReplyShape, FloatsAreRoundedAsCgminerPrintsThem) {
     ApiView v = SampleView();
     BackendStats& t = v.stats.total;
-    t.rate = {0.1e6 * 0.4, 12'345.678, 1'234'567.891};
+    t.rate = {0.1e6 * 0.4, 12'345.678, 2'345'678.912, 1'234'567.891};
     t.hashes = 123'456'789;
     t.shares.accepted_difficulty_sum = 0.1 + 0.2;
     t.shares.best_difficulty = 1.0 / 3;
@@ -275,6 +242,7 @@ TEST(CgminerReplyShape, FloatsAreRoundedAsCgminerPrintsThem) {
     EXPECT_NE(raw.find("\"MHS 5s\":0.04,"), std::string::npos) << raw;
     EXPECT_NE(raw.find("\"MHS 1m\":0.01,"), std::string::npos) << raw;
     EXPECT_NE(raw.find("\"MHS 15m\":1.23,"), std::string::npos) << raw;
+    EXPECT_NE(raw.find("\"MHS 5m\":2.35,"), std::string::npos) << raw;
     EXPECT_NE(raw.find("\"Total MH\":123.4568,"), std::string::npos) << raw;
     EXPECT_NE(raw.find("\"Difficulty Accepted\":0.3,"), std::string::npos) << raw;
     EXPECT_NE(raw.find("\"Best Share\":0.33333333,"), std::string::npos) << raw;
@@ -287,4 +255,27 @@ TEST(CgminerReplyShape, FloatsAreRoundedAsCgminerPrintsThem) {
     const std::string plain = CgminerReply(v, "summary|");
     EXPECT_NE(plain.find(",MHS 5s=0.04,"), std::string::npos) << plain;
     EXPECT_FALSE(std::regex_search(plain, long_fraction)) << plain;
+}
+
+// A backend retired after a fault shows as such in every view: the device list, the cgminer
+// reply (cgminer's "Dead") and Prometheus.
+TEST(RetiredBackend, ShowsAsRetiredEverywhere) {
+    ApiView v = SampleView();
+    BackendStats gpu = v.stats.backends[0];
+    gpu.name = "cuda0/tuned";
+    gpu.retired = true;
+    gpu.retired_reason = "cudaEventQuery: an illegal memory access was encountered";
+    v.stats.backends.push_back(gpu);
+    const json devices = DevicesJson(v);
+    EXPECT_EQ(devices["devices"][0]["status"], "alive");
+    EXPECT_EQ(devices["devices"][1]["status"], "retired");
+    EXPECT_EQ(devices["devices"][1]["retired_reason"], gpu.retired_reason);
+    const json devs = json::parse(CgminerReply(v, R"({"command":"devs"})"));
+    EXPECT_EQ(devs["DEVS"][0]["Status"], "Alive");
+    EXPECT_EQ(devs["DEVS"][1]["Status"], "Dead");
+    const std::string text = PrometheusText(v);
+    EXPECT_NE(text.find("nonceforge_device_up{device=\"cpu0/avx2-8way\"} 1\n"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("nonceforge_device_up{device=\"cuda0/tuned\"} 0\n"), std::string::npos)
+        << text;
 }

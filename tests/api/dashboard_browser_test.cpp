@@ -64,11 +64,11 @@ TEST(DashboardBrowser, RendersALiveHashrateAndSavesAScreenshot) {
         GTEST_SKIP() << "chromium is not installed (apt-get install chromium); the dashboard "
                         "browser test needs /usr/bin/chromium or NF_CHROMIUM";
     }
-    ApiMiner m([](miner::MineOptions& o) {
-        o.threads = 2;
-        o.power_watts = 100;
-        o.electricity_price = 0.1;
-        o.btc_price = 50000;
+    ApiMiner m([](app::MineOptions& o) {
+        o.backend.threads = 2;
+        o.output.profit.power_watts = 100;
+        o.output.profit.electricity_price = 0.1;
+        o.output.profit.btc_price = 50000;
         o.api.history_interval = std::chrono::seconds(1); // a chart with a few points at once
     });
     ASSERT_TRUE(m.Listening()) << m.Log();

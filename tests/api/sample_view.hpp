@@ -17,7 +17,7 @@ inline miner::api::ApiView SampleView() {
     BackendStats b;
     b.name = "cpu0/avx2-8way";
     b.hashes = 1'200'000'000;
-    b.rate = {10e6, 9e6, 8e6};
+    b.rate = {10e6, 9e6, 8.5e6, 8e6}; // 5 s, 1 min, 5 min, 15 min
     b.shares.found = 10;
     b.shares.accepted = 6;
     b.shares.rejected = 2;

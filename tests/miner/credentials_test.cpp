@@ -7,7 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "miner/runtime.hpp"
+#include "miner/app/mine_output.hpp"
+#include "miner/app/runtime.hpp"
 #include "nonceforge/stratum/pool_url.hpp"
 #include "support/scripted_server.hpp"
 
@@ -19,20 +20,20 @@ namespace {
 constexpr const char* SECRET = "Sup3r-Secret-Pa55word";
 
 struct MinerRun {
-    miner::MineResult result;
+    app::MineResult result;
     std::vector<std::string> lines;
 };
 
-MinerRun MineWith(miner::MineOptions o) {
+MinerRun MineWith(app::MineOptions o) {
     MinerRun run;
     std::mutex m;
-    miner::MinerRuntime rt(o, [&](int, const std::string& text) {
+    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.lines.push_back(text);
     });
     run.result = rt.Run();
     run.lines.push_back(run.result.error);
-    run.lines.push_back(miner::FormatSummary(run.result.stats));
+    run.lines.push_back(app::FormatSummary(run.result.stats));
     return run;
 }
 
@@ -45,14 +46,14 @@ void ExpectNoSecret(const MinerRun& run) {
 } // namespace
 
 TEST(Credentials, PasswordNeverAppearsInTheLogWhileMiningOnTheLocalPool) {
-    miner::MineOptions o;
-    o.user = "tester.rig1";
-    o.password = SECRET;
-    o.threads = 1;
+    app::MineOptions o;
+    o.pool.user = "tester.rig1";
+    o.pool.password = SECRET;
+    o.backend.threads = 1;
     o.duration_seconds = 2;
-    o.status_interval_seconds = 1;
-    o.local_difficulty = 0.0002;
-    o.local_job_interval_seconds = 0.5;
+    o.output.status_interval_seconds = 1;
+    o.pool.local.difficulty = 0.0002;
+    o.pool.local.job_interval_seconds = 0.5;
     MinerRun run = MineWith(o);
     EXPECT_EQ(run.result.exit_code, 0) << run.result.error;
     EXPECT_GT(run.result.stats.total.shares.accepted, 0u);
@@ -82,13 +83,13 @@ TEST(Credentials, PasswordQuotedBackByThePoolIsRedacted) {
             test::ScriptedServer::Send(s, reply + "\n");
         }
     });
-    miner::MineOptions o;
-    o.urls = {pool.Url()};
-    o.user = "tester.rig1";
-    o.password = SECRET;
-    o.threads = 1;
+    app::MineOptions o;
+    o.pool.urls = {pool.Url()};
+    o.pool.user = "tester.rig1";
+    o.pool.password = SECRET;
+    o.backend.threads = 1;
     o.duration_seconds = 1.5;
-    o.reconnect.initial_backoff = 50ms;
+    o.pool.reconnect.initial_backoff = 50ms;
     MinerRun run = MineWith(o);
     std::string all;
     for (const auto& l : run.lines) {
@@ -110,8 +111,8 @@ TEST(Credentials, MalformedPoolUrlErrorsDoNotQuoteThePassword) {
         EXPECT_NE(parsed.error().find("user:***@pool.example"), std::string::npos)
             << parsed.error();
     }
-    miner::MineOptions o;
-    o.urls = {std::string("stratum+tcp://user:") + SECRET + "@pool.example"};
+    app::MineOptions o;
+    o.pool.urls = {std::string("stratum+tcp://user:") + SECRET + "@pool.example"};
     o.duration_seconds = 1;
     MinerRun run = MineWith(o);
     EXPECT_EQ(run.result.exit_code, 2);

@@ -79,7 +79,7 @@ TEST(Dispatcher, SharesAreVerifiedAndHandedOn) {
             std::lock_guard l(m);
             shares.push_back(std::move(s));
         },
-        [](int, const std::string&) {});
+        [](core::LogLevel, const std::string&) {});
     d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), 0), 1e6);
     d.Start();
     d.SetJob(EasyJob("j1", 1, true));
@@ -107,7 +107,7 @@ TEST(Dispatcher, SharesAreVerifiedAndHandedOn) {
 TEST(Dispatcher, CleanJobReachesEveryWorkerAndMeasuresTheSwitch) {
     miner::Stats stats;
     miner::Dispatcher d(
-        {}, stats, [](Share) {}, [](int, const std::string&) {});
+        {}, stats, [](Share) {}, [](core::LogLevel, const std::string&) {});
     for (int i = 0; i < 2; ++i) {
         d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), i), 1e6);
     }
@@ -136,8 +136,8 @@ TEST(Dispatcher, BackendResultsThatDoNotVerifyAreHardwareErrors) {
     std::atomic<int> errors_logged{0};
     miner::Dispatcher d(
         {}, stats, [&](Share) { ++submitted; },
-        [&](int level, const std::string& t) {
-            if (level == 2 && t.find("liar") != std::string::npos) {
+        [&](core::LogLevel level, const std::string& t) {
+            if (level == LogLevel::Error && t.find("liar") != std::string::npos) {
                 ++errors_logged;
             }
         });
@@ -193,8 +193,8 @@ TEST(Dispatcher, BackendThatFaultsIsRetiredAndTheOthersKeepMining) {
     std::vector<std::string> errors;
     miner::Dispatcher d(
         {}, stats, [&](Share) { ++shares; },
-        [&](int level, const std::string& text) {
-            if (level == 2) {
+        [&](core::LogLevel level, const std::string& text) {
+            if (level == LogLevel::Error) {
                 std::lock_guard l(m);
                 errors.push_back(text);
             }
@@ -218,7 +218,7 @@ TEST(Dispatcher, PerBackendRangeTimeSizesItsRanges) {
     miner::DispatcherConfig config;
     config.range_time = 5ms;
     miner::Dispatcher d(
-        config, stats, [](Share) {}, [](int, const std::string&) {});
+        config, stats, [](Share) {}, [](core::LogLevel, const std::string&) {});
     auto fast = std::make_unique<RecordingBackend>();
     auto slow = std::make_unique<RecordingBackend>();
     RecordingBackend* gpu = fast.get();

@@ -12,7 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "miner/app/first_job.hpp"
-#include "miner/runtime.hpp"
+#include "miner/app/mine_output.hpp"
+#include "miner/app/runtime.hpp"
 #include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/hex.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
@@ -36,28 +37,28 @@ stratum::PoolServerConfig PoolConfig() {
     return pc;
 }
 
-miner::MineOptions Options(const std::string& url, double seconds) {
-    miner::MineOptions o;
-    o.urls = {url};
-    o.user = "tester.rig1";
-    o.threads = 1;
+app::MineOptions Options(const std::string& url, double seconds) {
+    app::MineOptions o;
+    o.pool.urls = {url};
+    o.pool.user = "tester.rig1";
+    o.backend.threads = 1;
     o.duration_seconds = seconds;
-    o.status_interval_seconds = 3600;
-    o.reconnect.initial_backoff = 50ms;
-    o.reconnect.max_backoff = 500ms;
+    o.output.status_interval_seconds = 3600;
+    o.pool.reconnect.initial_backoff = 50ms;
+    o.pool.reconnect.max_backoff = 500ms;
     return o;
 }
 
 struct MiningRun {
-    miner::MineResult result;
+    app::MineResult result;
     std::vector<std::string> log;
 };
 
 // Runs the miner on its own thread while `during` acts on the pool from this one.
-MiningRun Mine(miner::MineOptions o, const std::function<void()>& during = {}) {
+MiningRun Mine(app::MineOptions o, const std::function<void()>& during = {}) {
     MiningRun run;
     std::mutex m;
-    miner::MinerRuntime rt(o, [&](int, const std::string& text) {
+    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.log.push_back(text);
     });
@@ -137,7 +138,7 @@ TEST(MinerEndToEnd, ExtranonceChangesMidSession) {
     stratum::PoolServer pool(PoolConfig());
     ASSERT_TRUE(pool.Start());
     auto o = Options(pool.Url(), 4);
-    o.extranonce_subscribe = true;
+    o.pool.extranonce_subscribe = true;
     uint64_t accepted_before = 0;
     MiningRun run = Mine(o, [&] {
         std::this_thread::sleep_for(1500ms);
@@ -213,16 +214,16 @@ TEST(LiveProfit, ShownOnlyWithAllItsInputs) {
     job.coinb2 = *core::HexDecode("ffffffff01c0e2a01200000000015100000000");
     miner::StatsSnapshot s;
     s.total.rate.h1m = 100e12; // 100 TH/s
-    miner::MineOptions o;
-    EXPECT_EQ(miner::FormatLiveProfit(o, s, &job), "");
+    app::ProfitOptions o;
+    EXPECT_EQ(app::FormatLiveProfit(o, s, &job), "");
     o.power_watts = 3000;
     o.electricity_price = 0.05;
-    EXPECT_EQ(miner::FormatLiveProfit(o, s, &job), "");
+    EXPECT_EQ(app::FormatLiveProfit(o, s, &job), "");
     o.btc_price = 100000;
-    const std::string text = miner::FormatLiveProfit(o, s, &job);
+    const std::string text = app::FormatLiveProfit(o, s, &job);
     EXPECT_NE(text.find("BTC/day"), std::string::npos) << text;
     EXPECT_NE(text.find("power 3.6000/day"), std::string::npos) << text; // 72 kWh x 0.05
-    EXPECT_EQ(miner::FormatLiveProfit(o, s, nullptr), "");
+    EXPECT_EQ(app::FormatLiveProfit(o, s, nullptr), "");
 }
 
 // `profit --from-pool` reads the live job: network difficulty, BIP 34 height, coinbase value.

@@ -9,7 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "miner/runtime.hpp"
+#include "miner/app/mine_output.hpp"
+#include "miner/app/runtime.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 #include "support/accounting.hpp"
 #include "support/hostile_pool.hpp"
@@ -22,28 +23,28 @@ using nonceforge::test::ExpectAccountingHolds;
 
 namespace {
 
-miner::MineOptions Options(const std::string& url, double seconds) {
-    miner::MineOptions o;
-    o.urls = {url};
-    o.user = "tester.rig1";
-    o.threads = 1;
+app::MineOptions Options(const std::string& url, double seconds) {
+    app::MineOptions o;
+    o.pool.urls = {url};
+    o.pool.user = "tester.rig1";
+    o.backend.threads = 1;
     o.duration_seconds = seconds;
-    o.status_interval_seconds = 3600;
-    o.reconnect.initial_backoff = 20ms;
-    o.reconnect.max_backoff = 100ms;
+    o.output.status_interval_seconds = 3600;
+    o.pool.reconnect.initial_backoff = 20ms;
+    o.pool.reconnect.max_backoff = 100ms;
     return o;
 }
 
 struct MiningRun {
-    miner::MineResult result;
+    app::MineResult result;
     std::string log;
 };
 
 // Runs the miner on its own thread while `during` acts from this one (it may RequestStop).
-MiningRun Mine(miner::MineOptions o, const std::function<void(miner::MinerRuntime&)>& during = {}) {
+MiningRun Mine(app::MineOptions o, const std::function<void(app::MinerRuntime&)>& during = {}) {
     MiningRun run;
     std::mutex m;
-    miner::MinerRuntime rt(o, [&](int, const std::string& text) {
+    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.log += text + "\n";
     });
@@ -84,7 +85,7 @@ TEST(HostilePoolMining, SubmitRepliesThatNeverComeAreCountedLost) {
         c.ServeSubmits([](const std::string&) { return std::string(); });
     });
     auto o = Options(pool.Url(), 2.5);
-    o.response_timeout = 300ms;
+    o.pool.response_timeout = 300ms;
     MiningRun run = Mine(o);
     const auto& c = run.result.stats.total.shares;
     EXPECT_GT(c.found, 0u) << run.log;
@@ -109,9 +110,9 @@ TEST(HostilePoolMining, DisconnectStormOfAHundredDropsWhileMining) {
         c.ServeSubmits(&HostilePool::Accept);
     });
     auto o = Options(pool.Url(), 0);
-    o.reconnect.initial_backoff = 1ms;
-    o.reconnect.max_backoff = 5ms;
-    MiningRun run = Mine(o, [&](miner::MinerRuntime& rt) {
+    o.pool.reconnect.initial_backoff = 1ms;
+    o.pool.reconnect.max_backoff = 5ms;
+    MiningRun run = Mine(o, [&](app::MinerRuntime& rt) {
         const auto give_up = std::chrono::steady_clock::now() + 30s;
         while (pool.Connections() < 101 && std::chrono::steady_clock::now() < give_up) {
             std::this_thread::sleep_for(20ms);

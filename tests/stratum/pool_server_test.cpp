@@ -80,7 +80,7 @@ protected:
         c.job_interval = 0ms;
         c.block_interval = 0ms;
         c.seed = 7;
-        c.log = [this](PoolLogLevel, std::string_view line) {
+        c.log = [this](LogLevel, std::string_view line) {
             std::lock_guard lock(m_log_mutex);
             m_log.emplace_back(line);
         };

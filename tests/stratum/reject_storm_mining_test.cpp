@@ -12,7 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "miner/runtime.hpp"
+#include "miner/app/mine_output.hpp"
+#include "miner/app/runtime.hpp"
 #include "nonceforge/core/target.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 #include "support/accounting.hpp"
@@ -39,32 +40,32 @@ stratum::PoolServerConfig RefusingConfig(uint64_t seed) {
     return pc;
 }
 
-miner::MineOptions Options(std::vector<std::string> urls, unsigned reject_storm) {
-    miner::MineOptions o;
-    o.urls = std::move(urls);
-    o.user = "tester.rig1";
-    o.threads = 1;
+app::MineOptions Options(std::vector<std::string> urls, unsigned reject_storm) {
+    app::MineOptions o;
+    o.pool.urls = std::move(urls);
+    o.pool.user = "tester.rig1";
+    o.backend.threads = 1;
     o.duration_seconds = 60; // a bound: every test stops the run itself long before
-    o.status_interval_seconds = 3600;
-    o.reconnect.initial_backoff = 20ms;
-    o.reconnect.max_backoff = 100ms;
-    o.reject_storm = reject_storm;
-    o.protocol_dump = true; // the subscribe lines show whether a session was resumed
+    o.output.status_interval_seconds = 3600;
+    o.pool.reconnect.initial_backoff = 20ms;
+    o.pool.reconnect.max_backoff = 100ms;
+    o.pool.reject_storm = reject_storm;
+    o.pool.protocol_dump = true; // the subscribe lines show whether a session was resumed
     return o;
 }
 
 // The miner on its own thread; Run() waits until `done` holds (polled, bounded by 30 s), then
 // stops it and returns the result and the log.
 struct MiningRun {
-    miner::MineResult result;
+    app::MineResult result;
     std::string log;
     bool condition_met = false;
 };
 
-MiningRun MineUntil(miner::MineOptions o, const std::function<bool(const std::string&)>& done) {
+MiningRun MineUntil(app::MineOptions o, const std::function<bool(const std::string&)>& done) {
     MiningRun run;
     std::mutex m;
-    miner::MinerRuntime rt(o, [&](int, const std::string& text) {
+    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.log += text + "\n";
     });

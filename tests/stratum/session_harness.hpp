@@ -49,7 +49,7 @@ inline std::vector<stratum::action::ShareVerdict> Verdicts(const Actions& action
     return OfType<stratum::action::ShareVerdict>(actions);
 }
 
-inline bool HasLog(const Actions& actions, stratum::LogLevel level, std::string_view text) {
+inline bool HasLog(const Actions& actions, core::LogLevel level, std::string_view text) {
     for (const auto& l : OfType<stratum::action::Log>(actions)) {
         if (l.level == level && l.text.find(text) != std::string::npos) {
             return true;

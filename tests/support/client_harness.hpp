@@ -27,8 +27,8 @@ public:
             std::lock_guard l(m_mutex);
             m_jobs.push_back(std::move(job));
         };
-        h.on_log = [this](stratum::LogLevel level, const std::string& text) {
-            if (level == stratum::LogLevel::Debug) {
+        h.on_log = [this](core::LogLevel level, const std::string& text) {
+            if (level == core::LogLevel::Debug) {
                 return; // floods of debug lines would make the harness, not the client, grow
             }
             std::lock_guard l(m_mutex);

@@ -36,6 +36,9 @@ struct Job {
     uint32_t version = 0;
     uint32_t nbits = 0;
     uint32_t ntime = 0;
+    // Earlier work is stale: the job source's decision (the Stratum session sets it for a new
+    // prevhash whatever the pool's flag says, and for a connection's first job); the
+    // dispatcher restarts on it and on nothing else.
     bool clean_jobs = false;
 
     std::vector<uint8_t> extranonce1;
@@ -137,6 +140,7 @@ struct Share {
     double difficulty = 0; // diff1 / hash
     bool block_candidate = false;
     std::string backend;
+    uint64_t id = 0; // the miner's number for the share (its share ledger's), from 1; 0: none
 
     // `xor_version_bits`: the 6th parameter as version ^ job version (what public-pool reads)
     // instead of BIP 310's version & mask. The two agree unless the job's version has bits

@@ -21,6 +21,7 @@
 
 #include "nonceforge/core/expected.hpp"
 #include "nonceforge/core/hash256.hpp"
+#include "nonceforge/core/log_level.hpp"
 
 namespace nonceforge::stratum {
 
@@ -40,7 +41,7 @@ enum class RejectStyle {
     Ckpool, // {"result":false,"error":null,"reject-reason":"Above target"} (ckpool)
 };
 
-enum class PoolLogLevel { Debug, Info, Warn };
+using core::LogLevel; // the pool reports Debug, Info and Warn
 
 struct PoolTlsFiles {
     std::string certificate_chain_file; // PEM
@@ -105,7 +106,7 @@ struct PoolServerConfig {
     std::chrono::milliseconds stop_timeout = std::chrono::seconds(5);
 
     // Human-readable lines ("share accepted from worker x diff 0.0012"); on the server thread.
-    std::function<void(PoolLogLevel, std::string_view)> log;
+    std::function<void(LogLevel, std::string_view)> log;
 };
 
 // Totals since Start(); a consistent snapshot.

@@ -120,8 +120,9 @@ private:
 
     // session_shares.cpp
     void OnShareFound(const event::ShareFound& e);
-    void OnSubmitReply(const Response& r, const core::Share& share);
-    void Verdict(const core::Share& share, VerdictKind kind, std::string reason);
+    void OnSubmitReply(const Response& r, const core::Share& share, Clock::duration latency);
+    void Verdict(const core::Share& share, VerdictKind kind, std::string reason,
+                 std::optional<Clock::duration> latency = std::nullopt);
     void LoseAllOutstanding(const std::string& reason);
 
     // helpers (session.cpp)

@@ -10,6 +10,8 @@
 #include <string>
 #include <variant>
 
+#include "nonceforge/core/log_level.hpp"
+#include "nonceforge/core/share_verdict.hpp"
 #include "nonceforge/core/work.hpp"
 #include "nonceforge/stratum/pending_requests.hpp"
 
@@ -46,18 +48,10 @@ struct Tick {
 using Event = std::variant<event::Connected, event::LineReceived, event::Disconnected,
                            event::ShareFound, event::Tick>;
 
-// Protocol: the raw lines of a protocol dump (ClientConfig::protocol_dump), asked for by the
-// user, so a front end shows them whatever its verbosity. Nothing else uses it.
-enum class LogLevel { Debug, Info, Warn, Error, Protocol };
-std::string_view ToString(LogLevel level);
-
-enum class VerdictKind {
-    Accepted,
-    Rejected, // the pool refused the share (or it was refused before sending); reason says why
-    Stale,    // the job was no longer valid
-    Lost,     // no verdict will come: connection closed, no reply in time, unreadable reply
-};
-std::string_view ToString(VerdictKind kind);
+// The program's log level and share verdict (core), used here unqualified.
+using core::LogLevel;
+using core::ToString;
+using core::VerdictKind;
 
 namespace action {
 
@@ -74,6 +68,9 @@ struct ShareVerdict {
     core::Share share;
     VerdictKind kind;
     std::string reason; // empty when accepted
+    // From sending mining.submit (PendingRequest::sent_at) to the pool's reply; absent when no
+    // reply came (lost: disconnected, expired, never sent) or the share was refused unsent.
+    std::optional<Clock::duration> latency = std::nullopt;
 };
 struct Log {
     LogLevel level;

@@ -1,0 +1,49 @@
+// What `nonceforge mine` says: the status line, the line per share verdict, the live profit
+// estimate, the final summary and the --json-summary file. Pure functions of the statistics,
+// except WriteJsonSummary.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "miner/api/api_view.hpp"
+#include "miner/app/mine_options.hpp"
+#include "miner/job_source.hpp"
+#include "miner/stats.hpp"
+
+namespace nonceforge::app {
+
+std::string FormatStatusLine(const miner::StatsSnapshot& s, const miner::SourceStatus& source);
+
+// "share accepted: cpu0/..., difficulty 0.01 / 0.002, 1.2 ms [3 accepted, ...]": who found it,
+// how hard, the verdict and its reason, its latency, the tallies after it.
+std::string FormatVerdictLine(const miner::ShareVerdict& v, const miner::ShareCounts& totals);
+
+// The live estimate, or why there is none (for the status line and the API).
+miner::api::ProfitView LiveProfit(const ProfitOptions& o, const miner::StatsSnapshot& s,
+                                  const core::Job* job);
+// " | est. 0.00001234 BTC/day, revenue 1.23/day, profit -0.45/day" or empty when the inputs
+// are incomplete or there is no job yet.
+std::string FormatLiveProfit(const ProfitOptions& o, const miner::StatsSnapshot& s,
+                             const core::Job* job);
+
+std::string FormatSummary(const miner::StatsSnapshot& s);
+
+// --json-summary: what ran, against which pools, from when to when, why it stopped, and the
+// statistics of every backend.
+struct RunRecord {
+    miner::StatsSnapshot stats;
+    std::string stop_reason;
+    int exit_code = 0;
+    std::chrono::system_clock::time_point started, stopped;
+    std::vector<std::pair<std::string, std::string>> pools; // url, user
+};
+nlohmann::json SummaryJson(const RunRecord& r);
+// False when the file cannot be written.
+bool WriteJsonSummary(const std::string& path, const RunRecord& r);
+
+} // namespace nonceforge::app
