@@ -30,13 +30,13 @@ std::shared_ptr<const core::Job> CleanJob(uint32_t n) {
 }
 
 void BM_JobSwitchLatency(benchmark::State& state) {
-    const auto sel = cpu::SelectCpuImpl(cpu::DetectCpuFeatures());
+    const auto sel = miner::cpu::SelectCpuImpl(miner::cpu::DetectCpuFeatures());
     miner::Stats stats;
     miner::Dispatcher d(
         {}, stats, [](core::Share) {}, [](nonceforge::core::LogLevel, const std::string&) {});
     const unsigned workers = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < workers; ++i) {
-        d.AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)), 2e7);
+        d.AddBackend(std::make_unique<miner::cpu::CpuBackend>(*sel.chosen, int(i)), 2e7);
     }
     d.Start();
     uint32_t n = 0;

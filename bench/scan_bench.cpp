@@ -29,13 +29,13 @@ core::WorkUnit BenchWork() {
     return core::WorkUnit::FromHeader(h, core::Diff1Target());
 }
 
-void BM_CpuScan(benchmark::State& state, const cpu::CpuImpl* impl) {
-    static const cpu::CpuFeatures features = cpu::DetectCpuFeatures();
+void BM_CpuScan(benchmark::State& state, const miner::cpu::CpuImpl* impl) {
+    static const miner::cpu::CpuFeatures features = miner::cpu::DetectCpuFeatures();
     if (!impl->supported(features)) {
         state.SkipWithError(("needs " + std::string(impl->requires_)).c_str());
         return;
     }
-    cpu::CpuBackend backend(*impl);
+    miner::cpu::CpuBackend backend(*impl);
     core::WorkUnit work = BenchWork();
     constexpr uint32_t RANGE = 1u << 16;
     uint64_t next = 0;
@@ -50,13 +50,13 @@ void BM_CpuScan(benchmark::State& state, const cpu::CpuImpl* impl) {
 }
 
 // Time from a stop request to Scan returning, per implementation: p50 / p99 / max in us.
-void BM_CpuStopLatency(benchmark::State& state, const cpu::CpuImpl* impl) {
-    static const cpu::CpuFeatures features = cpu::DetectCpuFeatures();
+void BM_CpuStopLatency(benchmark::State& state, const miner::cpu::CpuImpl* impl) {
+    static const miner::cpu::CpuFeatures features = miner::cpu::DetectCpuFeatures();
     if (!impl->supported(features)) {
         state.SkipWithError(("needs " + std::string(impl->requires_)).c_str());
         return;
     }
-    cpu::CpuBackend backend(*impl);
+    miner::cpu::CpuBackend backend(*impl);
     core::WorkUnit work = BenchWork();
     work.nonce_first = 0;
     work.nonce_count = 1ull << 32;
@@ -92,7 +92,7 @@ void BM_ReferenceSha256dHeader(benchmark::State& state) {
 BENCHMARK(BM_ReferenceSha256dHeader);
 
 const bool REGISTERED = [] {
-    for (const auto& impl : cpu::AllCpuImpls()) {
+    for (const auto& impl : miner::cpu::AllCpuImpls()) {
         benchmark::RegisterBenchmark(("BM_CpuScan/" + std::string(impl.name)).c_str(), BM_CpuScan,
                                      &impl)
             ->Unit(benchmark::kMillisecond);

@@ -58,7 +58,8 @@ core::WorkUnit BenchWork(unsigned seed) {
     return core::WorkUnit::FromHeader(h, core::Diff1Target());
 }
 
-BenchmarkRow MeasureCpu(const cpu::CpuImpl& impl, unsigned threads, const BenchmarkOptions& o) {
+BenchmarkRow MeasureCpu(const miner::cpu::CpuImpl& impl, unsigned threads,
+                        const BenchmarkOptions& o) {
     std::vector<PaddedCounter> counters(threads);
     std::vector<std::jthread> workers;
     for (unsigned t = 0; t < threads; ++t) {
@@ -66,7 +67,7 @@ BenchmarkRow MeasureCpu(const cpu::CpuImpl& impl, unsigned threads, const Benchm
             if (o.pin_threads) {
                 PinToCpu(t);
             }
-            cpu::CpuBackend backend(impl);
+            miner::cpu::CpuBackend backend(impl);
             core::WorkUnit work = BenchWork(t);
             constexpr uint64_t RANGE = 1u << 16; // a few ms: the counters stay current
             uint64_t next = 0;
@@ -134,7 +135,8 @@ BenchmarkRow MeasureCpu(const cpu::CpuImpl& impl, unsigned threads, const Benchm
 // One GPU through CudaBackend::Scan, as mining drives it. Each Scan covers two launches (both
 // streams busy) and is one rate sample; a warm-up first lets the launch size adapt toward
 // its target duration. Empty `error` on success.
-BenchmarkRow MeasureGpu(gpu::CudaBackend& backend, const BenchmarkOptions& o, std::string& error) {
+BenchmarkRow MeasureGpu(miner::cuda::CudaBackend& backend, const BenchmarkOptions& o,
+                        std::string& error) {
     constexpr uint64_t NONCE_SPACE = 0x100000000ull;
     core::WorkUnit work = BenchWork(1000 + unsigned(backend.Device().index));
     uint64_t next = 0;
@@ -206,22 +208,23 @@ std::string FormatHashrate(double hps) {
 BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
                              const std::function<void(const std::string&)>& progress) {
     BenchmarkReport report;
-    const cpu::CpuFeatures features = cpu::DetectCpuFeatures();
+    const miner::cpu::CpuFeatures features = miner::cpu::DetectCpuFeatures();
     report.cpu_brand = features.brand;
     report.cpu_features = features.Summary();
     report.logical_cpus = std::max(1u, std::thread::hardware_concurrency());
     const unsigned threads = options.threads ? options.threads : report.logical_cpus;
 
-    const cpu::CpuSelection best = cpu::SelectCpuImpl(features);
+    const miner::cpu::CpuSelection best = miner::cpu::SelectCpuImpl(features);
     report.chosen_impl = best.chosen ? std::string(best.chosen->name) : "";
     // The rows measure every path anyway: no second race.
-    const cpu::CpuSelection sel = cpu::SelectCpuImpl(features, options.cpu_impl, false);
+    const miner::cpu::CpuSelection sel =
+        miner::cpu::SelectCpuImpl(features, options.cpu_impl, false);
     report.unavailable = sel.unsupported;
     report.unavailable.insert(report.unavailable.end(), sel.failed.begin(), sel.failed.end());
 
     const std::vector<std::string> measured = options.cpu ? sel.usable : std::vector<std::string>{};
     for (const std::string& name : measured) {
-        const cpu::CpuImpl& impl = *cpu::FindCpuImpl(name);
+        const miner::cpu::CpuImpl& impl = *miner::cpu::FindCpuImpl(name);
         std::vector<unsigned> counts;
         if (options.single_thread_rows || threads == 1) {
             counts.push_back(1);
@@ -240,7 +243,7 @@ BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
     }
 #if NF_HAVE_CUDA
     if (options.cuda) {
-        gpu::CudaBackendSet gpus = gpu::CreateCudaBackends(options.cuda_devices);
+        miner::cuda::CudaBackendSet gpus = miner::cuda::CreateCudaBackends(options.cuda_devices);
         report.unavailable.insert(report.unavailable.end(), gpus.problems.begin(),
                                   gpus.problems.end());
         for (auto& backend : gpus.backends) {

@@ -9,14 +9,14 @@
 #include "miner/cuda/cuda_backend.hpp"
 #endif
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
 using core::LogLevel;
 
 // The usable paths with their start-up measurement (one thread), and the chosen one's rate.
-std::string MeasuredPaths(const cpu::CpuSelection& sel, double& chosen_rate) {
+std::string MeasuredPaths(const miner::cpu::CpuSelection& sel, double& chosen_rate) {
     std::string usable;
     for (std::size_t i = 0; i < sel.usable.size(); ++i) {
         usable += (usable.empty() ? "" : ", ") + sel.usable[i];
@@ -31,8 +31,8 @@ std::string MeasuredPaths(const cpu::CpuSelection& sel, double& chosen_rate) {
 }
 
 std::string AddCpuBackends(const BackendOptions& o, miner::Dispatcher& d, const LogFn& log) {
-    const cpu::CpuFeatures features = cpu::DetectCpuFeatures();
-    const cpu::CpuSelection sel = cpu::SelectCpuImpl(features, o.cpu_impl);
+    const miner::cpu::CpuFeatures features = miner::cpu::DetectCpuFeatures();
+    const miner::cpu::CpuSelection sel = miner::cpu::SelectCpuImpl(features, o.cpu_impl);
     for (const auto& f : sel.failed) {
         log(LogLevel::Warn, "CPU path disabled: " + f);
     }
@@ -54,7 +54,7 @@ std::string AddCpuBackends(const BackendOptions& o, miner::Dispatcher& d, const 
                             " thread(s)");
     log(LogLevel::Info, "CPU paths measured at start-up (1 thread): " + usable);
     for (unsigned i = 0; i < threads; ++i) {
-        d.AddBackend(std::make_unique<cpu::CpuBackend>(*sel.chosen, int(i)), chosen_rate);
+        d.AddBackend(std::make_unique<miner::cpu::CpuBackend>(*sel.chosen, int(i)), chosen_rate);
     }
     return {};
 }
@@ -63,7 +63,7 @@ std::string AddCpuBackends(const BackendOptions& o, miner::Dispatcher& d, const 
 // Each device is self-tested; one that fails is reported and the rest mine. GPUs get ranges of
 // about a second (several launches each) instead of the CPU's few ms.
 void AddCudaBackends(const BackendOptions& o, miner::Dispatcher& d, const LogFn& log) {
-    gpu::CudaBackendSet gpus = gpu::CreateCudaBackends(o.cuda_devices);
+    miner::cuda::CudaBackendSet gpus = miner::cuda::CreateCudaBackends(o.cuda_devices);
     for (const auto& p : gpus.problems) {
         log(LogLevel::Warn, p + (gpus.backends.empty() ? "; mining without a GPU" : ""));
     }
@@ -72,7 +72,7 @@ void AddCudaBackends(const BackendOptions& o, miner::Dispatcher& d, const LogFn&
     }
     for (auto& b : gpus.backends) {
         const double rate = b->Rate();
-        d.AddBackend(std::move(b), rate, gpu::CudaBackend::RANGE_TIME);
+        d.AddBackend(std::move(b), rate, miner::cuda::CudaBackend::RANGE_TIME);
     }
 }
 #endif
@@ -96,4 +96,4 @@ std::string AddBackends(const BackendOptions& o, miner::Dispatcher& dispatcher, 
     return {};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

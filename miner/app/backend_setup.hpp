@@ -8,10 +8,10 @@
 #include "miner/app/pool_setup.hpp"
 #include "miner/dispatcher.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 // Adds the backends `o` asks for to `dispatcher` and logs what was chosen and what failed.
 // Returns an empty string, or why mining cannot start (no usable CPU path, no backend at all).
 std::string AddBackends(const BackendOptions& o, miner::Dispatcher& dispatcher, const LogFn& log);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -10,7 +10,7 @@
 #include "miner/app/command.hpp"
 #include "miner/benchmark.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -103,4 +103,4 @@ Command AddBenchmarkCommand(CLI::App& root) {
     return {cmd, [args] { return Run(*args); }};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 bool ParseFinite(const std::string& text, double& out) {
     const char* begin = text.data();
@@ -87,4 +87,4 @@ CLI::Validator Algorithm() {
         "", "");
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 // The exit statuses of every command (docs/cli.md).
 enum ExitStatus : int {
@@ -34,4 +34,4 @@ bool ParseFinite(const std::string& text, double& out);
 // "%g" without the 300-digit renderings of huge bounds.
 std::string HumanNumber(double v);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

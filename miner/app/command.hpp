@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 struct Command {
     CLI::App* cli = nullptr;
@@ -19,4 +19,4 @@ Command AddPoolCommand(CLI::App& root);
 Command AddProbeCommand(CLI::App& root);
 Command AddProfitCommand(CLI::App& root);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -177,4 +177,4 @@ std::string ApplyConfigFile(CLI::App& cmd, const std::string& path) {
     return {};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -13,7 +13,7 @@
 
 #include "nonceforge/core/expected.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 constexpr std::size_t MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -32,4 +32,4 @@ core::Expected<std::vector<ConfigEntry>, std::string> ParseConfigText(std::strin
 // or the one-line error ("config file cfg.json: key 'threads': ...").
 std::string ApplyConfigFile(CLI::App& cmd, const std::string& path);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -6,7 +6,7 @@
 
 #include "miner/app/pool_setup.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 core::Expected<std::shared_ptr<const core::Job>, std::string>
 FetchFirstJob(const std::string& url_text, const std::string& user, const std::string& password,
@@ -44,4 +44,4 @@ FetchFirstJob(const std::string& url_text, const std::string& user, const std::s
     return first;
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

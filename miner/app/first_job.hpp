@@ -8,10 +8,10 @@
 #include "nonceforge/core/work.hpp"
 #include "nonceforge/stratum/client.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 core::Expected<std::shared_ptr<const core::Job>, std::string>
 FetchFirstJob(const std::string& url, const std::string& user, const std::string& password,
               const stratum::TlsOptions& tls, double timeout_seconds);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

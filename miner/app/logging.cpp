@@ -12,7 +12,7 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -161,4 +161,4 @@ spdlog::level::level_enum SpdlogLevel(core::LogLevel level) {
     return spdlog::level::info;
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

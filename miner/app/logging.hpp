@@ -10,7 +10,7 @@
 
 #include "nonceforge/core/log_level.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 struct LogSettings {
     std::string file; // empty: stderr only
@@ -42,4 +42,4 @@ spdlog::level::level_enum SpdlogLevel(core::LogLevel level);
 // NO_COLOR (https://no-color.org): set and not empty.
 bool NoColorRequested();
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -56,11 +56,11 @@ std::vector<std::string> ImplicitSubcommand(std::vector<std::string> args) {
 } // namespace
 
 int main(int argc, char** argv) {
-    nonceforge::app::InstallSignalHandlers();
+    nonceforge::miner::app::InstallSignalHandlers();
     try {
         // Every command logs to stderr (stdout is for reports); `mine` adds its own settings.
-        nonceforge::app::SetUpLogging(
-            {"", spdlog::level::info, !nonceforge::app::NoColorRequested()});
+        nonceforge::miner::app::SetUpLogging(
+            {"", spdlog::level::info, !nonceforge::miner::app::NoColorRequested()});
         CLI::App app{"nonceforge: a Bitcoin SHA-256d mining client", "nonceforge"};
         app.set_version_flag("-V,--version", VersionText());
         app.require_subcommand(0, 1);
@@ -70,12 +70,12 @@ int main(int argc, char** argv) {
                    "all, the config file and the exit statuses.\n"
                    "Exit status: 0 done, 1 runtime failure, 2 bad command line or config.");
 
-        std::vector<nonceforge::app::Command> commands;
-        commands.push_back(nonceforge::app::AddMineCommand(app));
-        commands.push_back(nonceforge::app::AddBenchmarkCommand(app));
-        commands.push_back(nonceforge::app::AddProfitCommand(app));
-        commands.push_back(nonceforge::app::AddProbeCommand(app));
-        commands.push_back(nonceforge::app::AddPoolCommand(app));
+        std::vector<nonceforge::miner::app::Command> commands;
+        commands.push_back(nonceforge::miner::app::AddMineCommand(app));
+        commands.push_back(nonceforge::miner::app::AddBenchmarkCommand(app));
+        commands.push_back(nonceforge::miner::app::AddProfitCommand(app));
+        commands.push_back(nonceforge::miner::app::AddProbeCommand(app));
+        commands.push_back(nonceforge::miner::app::AddPoolCommand(app));
 
         std::vector<std::string> args =
             ImplicitSubcommand(std::vector<std::string>(argv + 1, argv + argc));
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
             std::string what = e.what();
             std::replace(what.begin(), what.end(), '\n', ' ');
             std::fprintf(stderr, "nonceforge: %s (see nonceforge --help)\n", what.c_str());
-            return nonceforge::app::EXIT_USAGE;
+            return nonceforge::miner::app::EXIT_USAGE;
         }
 
         for (const auto& c : commands) {
@@ -104,6 +104,6 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "nonceforge: %s\n", e.what());
-        return nonceforge::app::EXIT_RUNTIME;
+        return nonceforge::miner::app::EXIT_RUNTIME;
     }
 }

@@ -4,7 +4,7 @@
 #include "miner/app/mine_output.hpp"
 #include "nonceforge/core/target.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -55,4 +55,4 @@ miner::api::ApiView BuildApiView(const ApiSources& in, std::size_t share_limit) 
     return v;
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -9,7 +9,7 @@
 #include "miner/job_source.hpp"
 #include "miner/stats.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 struct ApiSources {
     const miner::Stats& stats;
@@ -21,4 +21,4 @@ struct ApiSources {
 
 miner::api::ApiView BuildApiView(const ApiSources& in, std::size_t share_limit);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -19,7 +19,7 @@
 #include "miner/app/runtime.hpp"
 #include "miner/app/signals.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -409,4 +409,4 @@ Command AddMineCommand(CLI::App& root) {
     return {cmd, [a] { return Run(*a); }};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

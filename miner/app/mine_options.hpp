@@ -11,7 +11,7 @@
 #include "miner/api/api_options.hpp"
 #include "nonceforge/stratum/client.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 // The embedded local pool, used when no pool is given: share difficulty and job pacing.
 struct LocalPoolOptions {
@@ -80,4 +80,4 @@ struct MineOptions {
     double duration_seconds = 0; // 0: until SIGINT/SIGTERM
 };
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

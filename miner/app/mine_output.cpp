@@ -8,7 +8,7 @@
 #include "miner/benchmark.hpp"
 #include "nonceforge/core/coinbase.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 using miner::FormatHashrate;
 namespace profit = miner::profit;
@@ -188,4 +188,4 @@ bool WriteJsonSummary(const std::string& path, const RunRecord& r) {
     return bool(out);
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -15,7 +15,7 @@
 #include "miner/job_source.hpp"
 #include "miner/stats.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 std::string FormatStatusLine(const miner::StatsSnapshot& s, const miner::SourceStatus& source);
 
@@ -46,4 +46,4 @@ nlohmann::json SummaryJson(const RunRecord& r);
 // False when the file cannot be written.
 bool WriteJsonSummary(const std::string& path, const RunRecord& r);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -12,7 +12,7 @@
 #include "miner/app/signals.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -103,4 +103,4 @@ Command AddPoolCommand(CLI::App& root) {
     return {cmd, [a] { return Run(*a); }};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -3,7 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -115,4 +115,4 @@ std::vector<std::pair<std::string, std::string>> UrlsAndUsers(const stratum::Cli
     return out;
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -17,7 +17,7 @@
 #include "nonceforge/stratum/client.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 using LogFn = std::function<void(core::LogLevel, const std::string&)>;
 
@@ -46,4 +46,4 @@ StartLocalPool(const LocalPoolOptions& o, LogFn log);
 // "url as user" for each pool (the URL without credentials), primary first.
 std::vector<std::pair<std::string, std::string>> UrlsAndUsers(const stratum::ClientConfig& cc);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

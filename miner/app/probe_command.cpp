@@ -21,7 +21,7 @@
 #include "nonceforge/core/target.hpp"
 #include "nonceforge/stratum/client.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -191,4 +191,4 @@ Command AddProbeCommand(CLI::App& root) {
     return {cmd, [a] { return Run(*a); }};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

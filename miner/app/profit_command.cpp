@@ -23,7 +23,7 @@
 #include "nonceforge/core/coinbase.hpp"
 #include "nonceforge/core/target.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -218,7 +218,7 @@ Parsed DifficultyFromNbits(const Flag& f) {
 
 // The hashrate the miner would mine at: the implementation mining would choose, on every CPU.
 Parsed MeasureHashrate(std::string& source) {
-    const cpu::CpuSelection sel = cpu::SelectCpuImpl(cpu::DetectCpuFeatures());
+    const miner::cpu::CpuSelection sel = miner::cpu::SelectCpuImpl(miner::cpu::DetectCpuFeatures());
     if (sel.chosen == nullptr) {
         return core::MakeUnexpected(std::string("--hashrate auto: no CPU implementation passed "
                                                 "its self-test"));
@@ -473,4 +473,4 @@ Command AddProfitCommand(CLI::App& root) {
     return {cmd, [args] { return Run(*args); }};
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

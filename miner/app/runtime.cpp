@@ -11,7 +11,7 @@
 #include "miner/app/runtime_impl.hpp"
 #include "miner/app/stratum_job_source.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 using core::LogLevel;
 
@@ -143,4 +143,4 @@ MineResult MinerRuntime::Impl::Finish(std::chrono::system_clock::time_point star
     return result;
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -11,7 +11,7 @@
 #include "miner/app/pool_setup.hpp"
 #include "miner/stats.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 struct MineResult {
     int exit_code = 0;
@@ -40,4 +40,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -10,7 +10,7 @@
 #include "miner/app/runtime_impl.hpp"
 #include "nonceforge/core/target.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace asio = boost::asio;
 using core::LogLevel;
@@ -152,4 +152,4 @@ asio::awaitable<void> MinerRuntime::Impl::Ticker() {
     }
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

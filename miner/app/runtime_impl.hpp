@@ -15,7 +15,7 @@
 #include "miner/dispatcher.hpp"
 #include "miner/job_source.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 struct MinerRuntime::Impl {
     Impl(MineOptions o, LogFn l);
@@ -57,4 +57,4 @@ struct MinerRuntime::Impl {
     void LogStatus();
 };
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -12,7 +12,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -107,4 +107,4 @@ void OnHangupSignal(std::function<void()> on_hangup) {
     TheReactions().on_hangup = std::move(on_hangup);
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -7,7 +7,7 @@
 
 #include <functional>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 // Call once, first thing in main. Safe to call again (does nothing).
 void InstallSignalHandlers();
@@ -17,4 +17,4 @@ void InstallSignalHandlers();
 void OnStopSignal(std::function<void(int)> on_stop);
 void OnHangupSignal(std::function<void()> on_hangup);
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -4,7 +4,7 @@
 
 #include "miner/app/pool_setup.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 namespace {
 
@@ -131,4 +131,4 @@ miner::SourceStatus StratumJobSource::Status() const {
     return s;
 }
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

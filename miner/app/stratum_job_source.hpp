@@ -12,7 +12,7 @@
 #include "miner/job_source.hpp"
 #include "nonceforge/stratum/client.hpp"
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 class StratumJobSource final : public miner::JobSource {
 public:
@@ -42,4 +42,4 @@ private:
     double m_difficulty = 0;
 };
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

@@ -14,7 +14,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-namespace nonceforge::app {
+namespace nonceforge::miner::app {
 
 class TaskScope {
 public:
@@ -54,4 +54,4 @@ private:
     std::size_t m_active = 0;
 };
 
-} // namespace nonceforge::app
+} // namespace nonceforge::miner::app

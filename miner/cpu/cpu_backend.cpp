@@ -9,7 +9,7 @@
 #include "nonceforge/core/scan_precomp.hpp"
 #include "nonceforge/core/sha256.hpp"
 
-namespace nonceforge::cpu {
+namespace nonceforge::miner::cpu {
 
 namespace {
 
@@ -185,4 +185,4 @@ miner::ScanResult CpuBackend::Scan(const core::WorkUnit& work, std::stop_token s
     return result;
 }
 
-} // namespace nonceforge::cpu
+} // namespace nonceforge::miner::cpu

@@ -12,7 +12,7 @@
 #include "miner/cpu/scan_impls.hpp"
 #include "miner/hash_backend.hpp"
 
-namespace nonceforge::cpu {
+namespace nonceforge::miner::cpu {
 
 struct CpuImpl {
     std::string_view name;      // "avx512-16way-x2": instruction set, lanes, interleave
@@ -65,4 +65,4 @@ private:
     std::string m_name;
 };
 
-} // namespace nonceforge::cpu
+} // namespace nonceforge::miner::cpu

@@ -8,7 +8,7 @@
 #include <cpuid.h>
 #endif
 
-namespace nonceforge::cpu {
+namespace nonceforge::miner::cpu {
 
 namespace {
 
@@ -96,4 +96,4 @@ CpuFeatures DetectCpuFeatures() {
     return f;
 }
 
-} // namespace nonceforge::cpu
+} // namespace nonceforge::miner::cpu

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace nonceforge::cpu {
+namespace nonceforge::miner::cpu {
 
 struct CpuFeatures {
     bool sse41 = false;
@@ -19,4 +19,4 @@ struct CpuFeatures {
 // Detected once per call; cheap enough to call at start-up.
 CpuFeatures DetectCpuFeatures();
 
-} // namespace nonceforge::cpu
+} // namespace nonceforge::miner::cpu

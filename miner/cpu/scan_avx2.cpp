@@ -53,7 +53,7 @@ struct Avx2Ops {
 
 } // namespace
 
-namespace nonceforge::cpu::avx2 {
+namespace nonceforge::miner::cpu::avx2 {
 
 uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return kernel::ScanChunk<Avx2Ops>(p, first, count, out);
@@ -64,4 +64,4 @@ uint32_t ScanChunk_8way_x2(const core::ScanPrecomp& p, uint32_t first, uint32_t 
     return kernel::ScanChunk<kernel::Interleaved2<Avx2Ops>>(p, first, count, out);
 }
 
-} // namespace nonceforge::cpu::avx2
+} // namespace nonceforge::miner::cpu::avx2

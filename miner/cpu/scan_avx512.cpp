@@ -107,7 +107,7 @@ struct Avx512VlOps {
 
 } // namespace
 
-namespace nonceforge::cpu::avx512 {
+namespace nonceforge::miner::cpu::avx512 {
 
 uint32_t ScanChunk_8way_vl(const core::ScanPrecomp& p, uint32_t first, uint32_t count,
                            uint32_t* out) {
@@ -124,4 +124,4 @@ uint32_t ScanChunk_16way_x2(const core::ScanPrecomp& p, uint32_t first, uint32_t
     return kernel::ScanChunk<kernel::Interleaved2<Avx512Ops>>(p, first, count, out);
 }
 
-} // namespace nonceforge::cpu::avx512
+} // namespace nonceforge::miner::cpu::avx512

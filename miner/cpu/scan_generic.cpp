@@ -26,10 +26,10 @@ struct ScalarOps {
 
 } // namespace
 
-namespace nonceforge::cpu::generic {
+namespace nonceforge::miner::cpu::generic {
 
 uint32_t ScanChunk_1way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return kernel::ScanChunk<ScalarOps>(p, first, count, out);
 }
 
-} // namespace nonceforge::cpu::generic
+} // namespace nonceforge::miner::cpu::generic

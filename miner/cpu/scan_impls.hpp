@@ -11,7 +11,7 @@
 
 #include "nonceforge/core/scan_precomp.hpp"
 
-namespace nonceforge::cpu {
+namespace nonceforge::miner::cpu {
 
 using ScanChunkFn = uint32_t (*)(const core::ScanPrecomp& p, uint32_t first, uint32_t count,
                                  uint32_t* out);
@@ -43,4 +43,4 @@ uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t cou
 } // namespace shani
 #endif
 
-} // namespace nonceforge::cpu
+} // namespace nonceforge::miner::cpu

@@ -148,7 +148,7 @@ NF_SHA_INLINE uint32_t ScanShaNi(const nonceforge::core::ScanPrecomp& p, uint32_
 
 } // namespace
 
-namespace nonceforge::cpu::shani {
+namespace nonceforge::miner::cpu::shani {
 
 uint32_t ScanChunk_2way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return ScanShaNi<2>(p, first, count, out);
@@ -162,4 +162,4 @@ uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t cou
     return ScanShaNi<8>(p, first, count, out);
 }
 
-} // namespace nonceforge::cpu::shani
+} // namespace nonceforge::miner::cpu::shani

@@ -48,10 +48,10 @@ struct Sse41Ops {
 
 } // namespace
 
-namespace nonceforge::cpu::sse41 {
+namespace nonceforge::miner::cpu::sse41 {
 
 uint32_t ScanChunk_4way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out) {
     return kernel::ScanChunk<Sse41Ops>(p, first, count, out);
 }
 
-} // namespace nonceforge::cpu::sse41
+} // namespace nonceforge::miner::cpu::sse41

@@ -8,7 +8,7 @@
 #include "miner/backend_self_test.hpp"
 #include "nonceforge/core/scan_precomp.hpp"
 
-namespace nonceforge::gpu {
+namespace nonceforge::miner::cuda {
 
 using kernels::GpuError;
 
@@ -274,4 +274,4 @@ CudaBackendSet CreateCudaBackends(const std::vector<int>& ids) {
     return set;
 }
 
-} // namespace nonceforge::gpu
+} // namespace nonceforge::miner::cuda

@@ -16,7 +16,7 @@
 #include "miner/cuda/cuda_context.hpp"
 #include "miner/hash_backend.hpp"
 
-namespace nonceforge::gpu {
+namespace nonceforge::miner::cuda {
 
 class CudaBackend final : public miner::HashBackend {
 public:
@@ -65,4 +65,4 @@ struct CudaBackendSet {
 // `ids` empty: every device the CUDA runtime sees.
 CudaBackendSet CreateCudaBackends(const std::vector<int>& ids);
 
-} // namespace nonceforge::gpu
+} // namespace nonceforge::miner::cuda

@@ -4,7 +4,7 @@
 
 #include <cuda_runtime.h>
 
-namespace nonceforge::gpu {
+namespace nonceforge::miner::cuda {
 
 namespace {
 
@@ -203,4 +203,4 @@ GpuError CudaContext::SetAbort(bool abort) {
     return {};
 }
 
-} // namespace nonceforge::gpu
+} // namespace nonceforge::miner::cuda

@@ -17,7 +17,7 @@
 #include "nonceforge/core/expected.hpp"
 #include "nonceforge/core/scan_precomp.hpp"
 
-namespace nonceforge::gpu {
+namespace nonceforge::miner::cuda {
 
 class CudaContext {
 public:
@@ -73,4 +73,4 @@ private:
     unsigned m_blocks = 0;
 };
 
-} // namespace nonceforge::gpu
+} // namespace nonceforge::miner::cuda

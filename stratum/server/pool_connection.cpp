@@ -10,7 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 namespace asio = boost::asio;
 
@@ -171,4 +171,4 @@ asio::awaitable<void> PoolConnection::Watchdog() {
     Close("");
 }
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

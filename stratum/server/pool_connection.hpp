@@ -18,7 +18,7 @@
 #include "pool_context.hpp"
 #include "pool_session.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 class PoolConnection : public std::enable_shared_from_this<PoolConnection> {
 public:
@@ -59,4 +59,4 @@ private:
     PoolSession m_session;
 };
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 void PoolStats::AddAccepted(AcceptedShare share) {
     std::lock_guard lock(m_mutex);
@@ -55,4 +55,4 @@ void PoolContext::Log(LogLevel level, std::string_view text) const {
     }
 }
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

@@ -12,7 +12,7 @@
 #include "nonceforge/stratum/pool_server.hpp"
 #include "pool_jobs.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 class PoolStats {
 public:
@@ -50,4 +50,4 @@ struct PoolContext {
     uint64_t next_extranonce1;
 };
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

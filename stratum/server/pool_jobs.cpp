@@ -9,7 +9,7 @@
 #include "nonceforge/core/merkle.hpp"
 #include "nonceforge/core/stratum_fields.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 namespace {
 
@@ -200,4 +200,4 @@ std::shared_ptr<const PoolJob> JobBook::Newest() const {
     return m_jobs.empty() ? nullptr : m_jobs.back();
 }
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

@@ -16,7 +16,7 @@
 #include "nonceforge/core/work.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 struct PoolJob {
     core::Job job; // extranonce1 stays empty: it belongs to the connection
@@ -82,4 +82,4 @@ private:
     std::deque<std::string> m_stale;             // ids dropped by clean jobs, oldest first
 };
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

@@ -29,8 +29,8 @@ namespace nonceforge::stratum {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using pool::PoolConnection;
-using pool::PoolContext;
+using server::PoolConnection;
+using server::PoolContext;
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "nonceforge/core/stratum_fields.hpp"
 #include "nonceforge/core/target.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 using nlohmann::json;
 
@@ -384,4 +384,4 @@ void PoolSession::OnSubmit(const json& id, const json& params) {
     Reply(id, true);
 }
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

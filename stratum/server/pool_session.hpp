@@ -16,7 +16,7 @@
 #include "pool_jobs.hpp"
 #include "share_check.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 class PoolSession {
 public:
@@ -69,4 +69,4 @@ private:
     std::unordered_map<std::string, JobAsSent> m_sent_jobs;
 };
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

@@ -8,7 +8,7 @@
 #include "nonceforge/core/stratum_fields.hpp"
 #include "nonceforge/core/target.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 namespace {
 
@@ -132,4 +132,4 @@ core::Expected<CheckedShare, Reject> CheckShare(const SubmitRequest& request, co
     return s;
 }
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

@@ -18,7 +18,7 @@
 #include "nonceforge/core/work.hpp"
 #include "nonceforge/stratum/pool_server.hpp"
 
-namespace nonceforge::stratum::pool {
+namespace nonceforge::stratum::server {
 
 struct Reject {
     PoolErrorCode code = PoolErrorCode::Other;
@@ -69,4 +69,4 @@ struct CheckedShare {
 core::Expected<CheckedShare, Reject> CheckShare(const SubmitRequest& request, const core::Job& job,
                                                 const JobAsSent& sent, const ShareLimits& limits);
 
-} // namespace nonceforge::stratum::pool
+} // namespace nonceforge::stratum::server

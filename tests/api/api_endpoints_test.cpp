@@ -101,7 +101,7 @@ TEST(ApiEndpoints, SummaryHasEveryDocumentedKey) {
 }
 
 TEST(ApiEndpoints, SummaryCarriesTheLiveProfitEstimate) {
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         o.output.profit.power_watts = 100;
         o.output.profit.electricity_price = 0.1;
         o.output.profit.btc_price = 50000;
@@ -124,7 +124,7 @@ TEST(ApiEndpoints, SummaryCarriesTheLiveProfitEstimate) {
 }
 
 TEST(ApiEndpoints, DevicesListEveryBackend) {
-    ApiMiner m([](app::MineOptions& o) { o.backend.threads = 2; });
+    ApiMiner m([](miner::app::MineOptions& o) { o.backend.threads = 2; });
     ASSERT_TRUE(m.WaitUntilMining(0)) << m.Log();
     ASSERT_TRUE(WaitFor(
         [&] {
@@ -164,7 +164,7 @@ TEST(ApiEndpoints, DevicesListEveryBackend) {
 }
 
 TEST(ApiEndpoints, PoolsListEveryConfiguredPoolWithoutThePassword) {
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         // A backup that is never used: listed, idle.
         o.pool.urls.push_back("stratum+tcp://backup-user:backup-secret@127.0.0.1:9");
     });
@@ -246,7 +246,7 @@ TEST(ApiEndpoints, SharesAreTheLatestVerdictsNewestFirst) {
 }
 
 TEST(ApiEndpoints, HistoryIsTheMinersOwnRingOfPoints) {
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         o.api.history_interval = std::chrono::seconds(1);
         o.api.history_points = 4;
     });

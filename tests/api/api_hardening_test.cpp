@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* TOKEN = "s3cret-t0ken-0123456789";
 
-void WithToken(app::MineOptions& o) {
+void WithToken(miner::app::MineOptions& o) {
     o.api.bind = "0.0.0.0:0"; // every interface: only allowed with a token
     o.api.token = TOKEN;
 }
@@ -19,20 +19,20 @@ void WithToken(app::MineOptions& o) {
 } // namespace
 
 TEST(ApiAuth, NonLoopbackBindWithoutTokenIsRefused) {
-    ApiMiner m([](app::MineOptions& o) { o.api.bind = "0.0.0.0:0"; });
+    ApiMiner m([](miner::app::MineOptions& o) { o.api.bind = "0.0.0.0:0"; });
     EXPECT_FALSE(m.Listening());
-    const app::MineResult r = m.Stop();
+    const miner::app::MineResult r = m.Stop();
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.error.find("--api-token"), std::string::npos) << r.error;
 }
 
 TEST(ApiAuth, CgminerApiOffLoopbackNeedsItsOptIn) {
-    ApiMiner refused([](app::MineOptions& o) { o.api.cgminer_bind = "0.0.0.0:0"; });
-    const app::MineResult r = refused.Stop();
+    ApiMiner refused([](miner::app::MineOptions& o) { o.api.cgminer_bind = "0.0.0.0:0"; });
+    const miner::app::MineResult r = refused.Stop();
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.error.find("--api-cgminer-remote"), std::string::npos) << r.error;
 
-    ApiMiner allowed([](app::MineOptions& o) {
+    ApiMiner allowed([](miner::app::MineOptions& o) {
         o.api.cgminer_bind = "0.0.0.0:0";
         o.api.cgminer_remote = true;
     });
@@ -42,8 +42,8 @@ TEST(ApiAuth, CgminerApiOffLoopbackNeedsItsOptIn) {
 
 TEST(ApiAuth, BadBindAddressesAreConfigurationErrors) {
     for (const char* bind : {"localhost:4048", "127.0.0.1", "127.0.0.1:70000", "[::1]:x"}) {
-        ApiMiner m([&](app::MineOptions& o) { o.api.bind = bind; });
-        const app::MineResult r = m.Stop();
+        ApiMiner m([&](miner::app::MineOptions& o) { o.api.bind = bind; });
+        const miner::app::MineResult r = m.Stop();
         EXPECT_EQ(r.exit_code, 2) << bind;
         EXPECT_NE(r.error.find("--api-bind"), std::string::npos) << r.error;
     }
@@ -89,14 +89,14 @@ TEST(ApiAuth, BearerSchemeIsCaseInsensitive) {
 
 TEST(ApiAuth, BlankShortOrSpacedTokensAreRefusedAtStart) {
     for (const char* token : {" ", "   ", "short", "fifteen-chars-x", "sixteen chars xx"}) {
-        ApiMiner m([&](app::MineOptions& o) { o.api.token = token; });
+        ApiMiner m([&](miner::app::MineOptions& o) { o.api.token = token; });
         EXPECT_FALSE(m.Listening()) << "'" << token << "'";
-        const app::MineResult r = m.Stop();
+        const miner::app::MineResult r = m.Stop();
         EXPECT_EQ(r.exit_code, 2) << "'" << token << "'";
         EXPECT_EQ(r.error.rfind("--api-token ", 0), 0u) << r.error;
         EXPECT_EQ(r.error.find('\n'), std::string::npos) << r.error;
     }
-    ApiMiner ok([](app::MineOptions& o) { o.api.token = "sixteen-chars-xx"; });
+    ApiMiner ok([](miner::app::MineOptions& o) { o.api.token = "sixteen-chars-xx"; });
     EXPECT_TRUE(ok.Listening()) << ok.Log();
 }
 
@@ -131,7 +131,9 @@ TEST(ApiHost, ForeignHostsAre403OnEveryRoute) {
 }
 
 TEST(ApiHost, AllowHostAddsNames) {
-    ApiMiner m([](app::MineOptions& o) { o.api.allowed_hosts = {"miner.lan", "Rig.Example"}; });
+    ApiMiner m([](miner::app::MineOptions& o) {
+        o.api.allowed_hosts = {"miner.lan", "Rig.Example"};
+    });
     ASSERT_TRUE(m.Listening()) << m.Log();
     const uint16_t port = m.HttpPort();
     for (const char* host : {"miner.lan", "MINER.LAN:4048", "rig.example", "localhost"}) {
@@ -146,8 +148,8 @@ TEST(ApiHost, AllowHostAddsNames) {
         ParseHttp(Talk(port, {RequestText("GET", "/metrics", {}, "Host: other.lan")}).received)
             .status,
         403u);
-    ApiMiner bad([](app::MineOptions& o) { o.api.allowed_hosts = {"bad host"}; });
-    const app::MineResult r = bad.Stop();
+    ApiMiner bad([](miner::app::MineOptions& o) { o.api.allowed_hosts = {"bad host"}; });
+    const miner::app::MineResult r = bad.Stop();
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.error.find("--api-allow-host"), std::string::npos) << r.error;
 }
@@ -206,7 +208,7 @@ TEST(ApiBadRequests, OversizedBodiesAre413) {
 }
 
 TEST(ApiBadRequests, SlowClientsAreDisconnected) {
-    ApiMiner m([](app::MineOptions& o) { o.api.limits.request_timeout = 500ms; });
+    ApiMiner m([](miner::app::MineOptions& o) { o.api.limits.request_timeout = 500ms; });
     ASSERT_TRUE(m.Listening()) << m.Log();
     // Half a request, then silence.
     const Exchange idle = Talk(m.HttpPort(), {"GET /api/v1/summary HTTP/1.1\r\nHo"}, 5s);
@@ -232,7 +234,7 @@ TEST(ApiBadRequests, SlowClientsAreDisconnected) {
 }
 
 TEST(ApiBadRequests, ConnectionsBeyondTheCapAreClosed) {
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         o.api.limits.max_connections = 2;
         o.api.limits.request_timeout = 3s;
     });
@@ -257,7 +259,7 @@ TEST(ApiBadRequests, ConnectionsBeyondTheCapAreClosed) {
 // of them: 40 idle connections from 127.0.0.1 must not lock out 127.0.0.2 (all of 127.0.0.0/8
 // is this machine, so the test can be two clients).
 TEST(ApiBadRequests, IdleConnectionsFromOneClientDoNotLockOutOthers) {
-    ApiMiner m([](app::MineOptions& o) { o.api.limits.header_timeout = 1500ms; });
+    ApiMiner m([](miner::app::MineOptions& o) { o.api.limits.header_timeout = 1500ms; });
     ASSERT_TRUE(m.Listening()) << m.Log();
     const miner::api::HttpLimits defaults;
     ASSERT_EQ(defaults.max_connections, 32u);
@@ -284,7 +286,7 @@ TEST(ApiBadRequests, IdleConnectionsFromOneClientDoNotLockOutOthers) {
 }
 
 TEST(ApiBadRequests, TheHeaderDeadlineFreesIdleSlots) {
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         o.api.limits.header_timeout = 1s;
         o.api.limits.max_connections = 16;
         o.api.limits.max_connections_per_client = 16;
@@ -320,7 +322,7 @@ TEST(ApiBadRequests, TheHeaderDeadlineFreesIdleSlots) {
 }
 
 TEST(ApiBadRequests, TheMinerKeepsHashingThroughAbuse) {
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         o.api.limits.max_connections = 4;
         o.api.limits.request_timeout = 1s;
     });
@@ -343,7 +345,7 @@ TEST(ApiBadRequests, TheMinerKeepsHashingThroughAbuse) {
         << m.Log();
     EXPECT_GT(m.Snapshot().total.rate.h5s, 0);
     EXPECT_EQ(Get(m.HttpPort(), "/api/v1/summary").status, 200u);
-    const app::MineResult r = m.Stop();
+    const miner::app::MineResult r = m.Stop();
     EXPECT_EQ(r.exit_code, 0) << r.error;
     EXPECT_EQ(r.stats.total.shares.Pending(), 0u);
 }

@@ -57,7 +57,7 @@ class ApiMiner {
 public:
     // `tweak` adjusts the options before the start (bind addresses, token, limits).
     // `pool_tweak` adjusts the in-tree pool's configuration (difficulty, job pacing).
-    explicit ApiMiner(const std::function<void(app::MineOptions&)>& tweak = {},
+    explicit ApiMiner(const std::function<void(miner::app::MineOptions&)>& tweak = {},
                       const std::function<void(stratum::PoolServerConfig&)>& pool_tweak = {}) {
         stratum::PoolServerConfig pc;
         pc.difficulty = POOL_DIFFICULTY;
@@ -72,7 +72,7 @@ public:
             ADD_FAILURE() << "the test pool did not start";
             return;
         }
-        app::MineOptions o;
+        miner::app::MineOptions o;
         o.pool.urls = {m_pool->Url()};
         o.pool.user = "tester.rig1";
         o.pool.password = POOL_PASSWORD;
@@ -93,14 +93,14 @@ public:
         if (tweak) {
             tweak(o);
         }
-        m_runtime =
-            std::make_unique<app::MinerRuntime>(o, [this](core::LogLevel, const std::string& t) {
+        m_runtime = std::make_unique<miner::app::MinerRuntime>(
+            o, [this](core::LogLevel, const std::string& t) {
                 std::lock_guard lock(m_mutex);
                 m_got_job = m_got_job || t.rfind("job ", 0) == 0;
                 m_log.push_back(t);
             });
         m_thread = std::thread([this] {
-            app::MineResult r = m_runtime->Run();
+            miner::app::MineResult r = m_runtime->Run();
             std::lock_guard lock(m_mutex);
             m_result = std::move(r);
             m_cv.notify_all();
@@ -111,7 +111,7 @@ public:
 
     ~ApiMiner() { Stop(); }
 
-    app::MineResult Stop() {
+    miner::app::MineResult Stop() {
         if (m_thread.joinable()) {
             // StratumClient::Stop() during the TCP connect is not seen until the idle timeout
             // (it has no connection to finish yet), so stop only once a job has arrived.
@@ -128,7 +128,7 @@ public:
             m_pool->Stop();
         }
         std::lock_guard lock(m_mutex);
-        return m_result.value_or(app::MineResult{});
+        return m_result.value_or(miner::app::MineResult{});
     }
 
     uint16_t HttpPort() const {
@@ -168,7 +168,7 @@ public:
 
 private:
     std::unique_ptr<stratum::PoolServer> m_pool;
-    std::unique_ptr<app::MinerRuntime> m_runtime;
+    std::unique_ptr<miner::app::MinerRuntime> m_runtime;
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
@@ -176,7 +176,7 @@ private:
     bool m_got_job = false;
     uint16_t m_http_port = 0;
     uint16_t m_cgminer_port = 0;
-    std::optional<app::MineResult> m_result;
+    std::optional<miner::app::MineResult> m_result;
     std::vector<std::string> m_log;
 };
 

@@ -64,7 +64,7 @@ TEST(DashboardBrowser, RendersALiveHashrateAndSavesAScreenshot) {
         GTEST_SKIP() << "chromium is not installed (apt-get install chromium); the dashboard "
                         "browser test needs /usr/bin/chromium or NF_CHROMIUM";
     }
-    ApiMiner m([](app::MineOptions& o) {
+    ApiMiner m([](miner::app::MineOptions& o) {
         o.backend.threads = 2;
         o.output.profit.power_watts = 100;
         o.output.profit.electricity_price = 0.1;

@@ -104,7 +104,7 @@ TEST(ShareViews, SharesSummaryMetricsAndCgminerAgreeOnEveryShare) {
     const std::string summary_file = ::testing::TempDir() + "share_views_summary.json";
     std::remove(summary_file.c_str());
     ApiMiner m(
-        [&](app::MineOptions& o) {
+        [&](miner::app::MineOptions& o) {
             o.api.share_history = 100'000; // the list holds every share of the run
             o.backend.range_time = 50ms;
             o.output.json_summary_file = summary_file;
@@ -142,7 +142,7 @@ TEST(ShareViews, SharesSummaryMetricsAndCgminerAgreeOnEveryShare) {
     ExpectCgminerAgrees(m, t);
     ExpectMetricsAgree(m, t);
 
-    const app::MineResult r = m.Stop();
+    const miner::app::MineResult r = m.Stop();
     std::ifstream in(summary_file);
     ASSERT_TRUE(in) << summary_file;
     const json file = json::parse(in);

@@ -8,7 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    const auto entries = nonceforge::app::ParseConfigText(text);
+    const auto entries = nonceforge::miner::app::ParseConfigText(text);
     if (entries) {
         for (const auto& e : *entries) {
             if (e.values.empty() && !e.is_list) {

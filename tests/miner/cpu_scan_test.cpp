@@ -13,13 +13,13 @@
 
 using namespace nonceforge;
 using namespace nonceforge::core;
-using nonceforge::cpu::CpuImpl;
+using nonceforge::miner::cpu::CpuImpl;
 using nonceforge::test::BackendConformance;
 
 namespace {
 
-const cpu::CpuFeatures& Features() {
-    static const cpu::CpuFeatures f = cpu::DetectCpuFeatures();
+const miner::cpu::CpuFeatures& Features() {
+    static const miner::cpu::CpuFeatures f = miner::cpu::DetectCpuFeatures();
     return f;
 }
 
@@ -30,13 +30,13 @@ std::string SkipReason(const CpuImpl& impl) {
 
 std::vector<test::BackendFactory> CpuFactories() {
     std::vector<test::BackendFactory> factories;
-    for (const CpuImpl& impl : cpu::AllCpuImpls()) {
+    for (const CpuImpl& impl : miner::cpu::AllCpuImpls()) {
         factories.push_back({test::ParamName(std::string(impl.name)), [&impl](std::string& skip) {
                                  test::BackendList list;
                                  if (!impl.supported(Features())) {
                                      skip = SkipReason(impl);
                                  } else {
-                                     list.push_back(std::make_unique<cpu::CpuBackend>(impl));
+                                     list.push_back(std::make_unique<miner::cpu::CpuBackend>(impl));
                                  }
                                  return list;
                              }});
@@ -64,7 +64,7 @@ TEST_P(CpuImplLanes, HitInTheLastLane) {
     auto bytes = test::Unhex(v.at("header").at("hex").get<std::string>());
     BlockHeader h = BlockHeader::Deserialize(std::span<const uint8_t, 80>(bytes.data(), 80));
     WorkUnit w = WorkUnit::FromHeader(h, DecodeCompact(h.bits).target);
-    cpu::CpuBackend backend(*impl);
+    miner::cpu::CpuBackend backend(*impl);
     for (uint32_t batches : {1u, 3u}) {
         w.nonce_count = impl->lanes * batches;
         w.nonce_first = h.nonce - uint32_t(w.nonce_count - 1); // the winner is the last lane
@@ -77,7 +77,7 @@ TEST_P(CpuImplLanes, HitInTheLastLane) {
 
 INSTANTIATE_TEST_SUITE_P(AllPaths, CpuImplLanes, ::testing::ValuesIn([] {
                              std::vector<const CpuImpl*> v;
-                             for (const auto& i : cpu::AllCpuImpls()) {
+                             for (const auto& i : miner::cpu::AllCpuImpls()) {
                                  v.push_back(&i);
                              }
                              return v;
@@ -85,14 +85,14 @@ INSTANTIATE_TEST_SUITE_P(AllPaths, CpuImplLanes, ::testing::ValuesIn([] {
                          [](const auto& p) { return test::ParamName(std::string(p.param->name)); });
 
 TEST(CpuSelection, GenericIsAlwaysUsable) {
-    auto sel = cpu::SelectCpuImpl(Features());
+    auto sel = miner::cpu::SelectCpuImpl(Features());
     ASSERT_NE(sel.chosen, nullptr);
     EXPECT_NE(std::find(sel.usable.begin(), sel.usable.end(), "generic"), sel.usable.end());
     EXPECT_TRUE(sel.failed.empty());
 }
 
 TEST(CpuSelection, TheFastestPathWinsTheStartUpRaceWithinItsMargin) {
-    auto sel = cpu::SelectCpuImpl(Features());
+    auto sel = miner::cpu::SelectCpuImpl(Features());
     ASSERT_NE(sel.chosen, nullptr);
     if (sel.usable.size() < 2) {
         EXPECT_TRUE(sel.measured_rate.empty()) << "nothing to choose between, nothing measured";
@@ -109,29 +109,29 @@ TEST(CpuSelection, TheFastestPathWinsTheStartUpRaceWithinItsMargin) {
     }
     EXPECT_LE(fastest, chosen_rate * 1.03 + 1e-9) << "chosen " << sel.chosen->name;
 
-    auto unraced = cpu::SelectCpuImpl(Features(), {}, false);
+    auto unraced = miner::cpu::SelectCpuImpl(Features(), {}, false);
     EXPECT_TRUE(unraced.measured_rate.empty());
     ASSERT_NE(unraced.chosen, nullptr);
     EXPECT_EQ(unraced.chosen->name, unraced.usable.front()) << "without a race, list order";
 }
 
 TEST(CpuSelection, ForcedImplementationIsChosenOrExplained) {
-    auto sel = cpu::SelectCpuImpl(Features(), "generic");
+    auto sel = miner::cpu::SelectCpuImpl(Features(), "generic");
     ASSERT_NE(sel.chosen, nullptr);
     EXPECT_EQ(sel.chosen->name, "generic");
     EXPECT_EQ(sel.usable.size(), 1u);
 
-    auto none = cpu::SelectCpuImpl(Features(), "no-such-impl");
+    auto none = miner::cpu::SelectCpuImpl(Features(), "no-such-impl");
     EXPECT_EQ(none.chosen, nullptr);
-    EXPECT_EQ(cpu::FindCpuImpl("no-such-impl"), nullptr);
+    EXPECT_EQ(miner::cpu::FindCpuImpl("no-such-impl"), nullptr);
 }
 
 TEST(CpuSelection, UnsupportedPathsAreReportedWithTheMissingFeature) {
-    cpu::CpuFeatures none; // a CPU with no extensions at all
-    auto sel = cpu::SelectCpuImpl(none);
+    miner::cpu::CpuFeatures none; // a CPU with no extensions at all
+    auto sel = miner::cpu::SelectCpuImpl(none);
     ASSERT_NE(sel.chosen, nullptr);
     EXPECT_EQ(sel.chosen->name, "generic");
-    EXPECT_EQ(sel.unsupported.size() + 1, cpu::AllCpuImpls().size());
+    EXPECT_EQ(sel.unsupported.size() + 1, miner::cpu::AllCpuImpls().size());
     for (const auto& u : sel.unsupported) {
         EXPECT_NE(u.find("needs"), std::string::npos) << u;
     }

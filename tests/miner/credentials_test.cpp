@@ -20,20 +20,20 @@ namespace {
 constexpr const char* SECRET = "Sup3r-Secret-Pa55word";
 
 struct MinerRun {
-    app::MineResult result;
+    miner::app::MineResult result;
     std::vector<std::string> lines;
 };
 
-MinerRun MineWith(app::MineOptions o) {
+MinerRun MineWith(miner::app::MineOptions o) {
     MinerRun run;
     std::mutex m;
-    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
+    miner::app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.lines.push_back(text);
     });
     run.result = rt.Run();
     run.lines.push_back(run.result.error);
-    run.lines.push_back(app::FormatSummary(run.result.stats));
+    run.lines.push_back(miner::app::FormatSummary(run.result.stats));
     return run;
 }
 
@@ -46,7 +46,7 @@ void ExpectNoSecret(const MinerRun& run) {
 } // namespace
 
 TEST(Credentials, PasswordNeverAppearsInTheLogWhileMiningOnTheLocalPool) {
-    app::MineOptions o;
+    miner::app::MineOptions o;
     o.pool.user = "tester.rig1";
     o.pool.password = SECRET;
     o.backend.threads = 1;
@@ -83,7 +83,7 @@ TEST(Credentials, PasswordQuotedBackByThePoolIsRedacted) {
             test::ScriptedServer::Send(s, reply + "\n");
         }
     });
-    app::MineOptions o;
+    miner::app::MineOptions o;
     o.pool.urls = {pool.Url()};
     o.pool.user = "tester.rig1";
     o.pool.password = SECRET;
@@ -111,7 +111,7 @@ TEST(Credentials, MalformedPoolUrlErrorsDoNotQuoteThePassword) {
         EXPECT_NE(parsed.error().find("user:***@pool.example"), std::string::npos)
             << parsed.error();
     }
-    app::MineOptions o;
+    miner::app::MineOptions o;
     o.pool.urls = {std::string("stratum+tcp://user:") + SECRET + "@pool.example"};
     o.duration_seconds = 1;
     MinerRun run = MineWith(o);

@@ -31,7 +31,7 @@ protected:
     void SetUp() override {
         std::string skip;
         for (const auto& d : test::CudaDevices(skip)) {
-            auto b = gpu::CudaBackend::Create(d);
+            auto b = miner::cuda::CudaBackend::Create(d);
             ASSERT_TRUE(b) << d.name << ": " << b.error().Message();
             backends.push_back(std::move(*b));
         }
@@ -39,13 +39,13 @@ protected:
             GTEST_SKIP() << skip;
         }
     }
-    std::vector<std::unique_ptr<gpu::CudaBackend>> backends;
+    std::vector<std::unique_ptr<miner::cuda::CudaBackend>> backends;
 };
 
 test::BackendList EveryDevice(std::string& skip) {
     test::BackendList list;
     for (const auto& d : test::CudaDevices(skip)) {
-        auto b = gpu::CudaBackend::Create(d);
+        auto b = miner::cuda::CudaBackend::Create(d);
         if (!b) {
             ADD_FAILURE() << d.name << ": " << b.error().Message();
             continue;
@@ -89,7 +89,7 @@ TEST_F(CudaBackendOnDevice, LargeRangeAdaptsTheLaunchSizeAndFindsWhatThePlainKer
 }
 
 TEST_F(CudaBackendOnDevice, UnknownDeviceIdIsReportedAndOthersStayInUse) {
-    auto set = gpu::CreateCudaBackends({0, 999});
+    auto set = miner::cuda::CreateCudaBackends({0, 999});
     EXPECT_EQ(set.backends.size(), 1u);
     ASSERT_FALSE(set.problems.empty());
     EXPECT_NE(set.problems[0].find("GPU 999"), std::string::npos) << set.problems[0];

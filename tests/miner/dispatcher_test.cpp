@@ -80,7 +80,8 @@ TEST(Dispatcher, SharesAreVerifiedAndHandedOn) {
             shares.push_back(std::move(s));
         },
         [](core::LogLevel, const std::string&) {});
-    d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), 0), 1e6);
+    d.AddBackend(std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), 0),
+                 1e6);
     d.Start();
     d.SetJob(EasyJob("j1", 1, true));
     ASSERT_TRUE(WaitFor(
@@ -109,7 +110,8 @@ TEST(Dispatcher, CleanJobReachesEveryWorkerAndMeasuresTheSwitch) {
     miner::Dispatcher d(
         {}, stats, [](Share) {}, [](core::LogLevel, const std::string&) {});
     for (int i = 0; i < 2; ++i) {
-        d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), i), 1e6);
+        d.AddBackend(
+            std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), i), 1e6);
     }
     d.Start();
     d.SetJob(EasyJob("a", 1, true));
@@ -202,7 +204,8 @@ TEST(Dispatcher, BackendThatFaultsIsRetiredAndTheOthersKeepMining) {
     auto broken = std::make_unique<BrokenBackend>();
     BrokenBackend* broken_ptr = broken.get();
     d.AddBackend(std::move(broken), 1e6);
-    d.AddBackend(std::make_unique<cpu::CpuBackend>(*cpu::FindCpuImpl("generic"), 0), 1e6);
+    d.AddBackend(std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), 0),
+                 1e6);
     d.Start();
     d.SetJob(EasyJob("j1", 1, true));
     EXPECT_TRUE(WaitFor([&] { return shares.load() >= 2; }, 20s));

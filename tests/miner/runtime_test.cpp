@@ -37,8 +37,8 @@ stratum::PoolServerConfig PoolConfig() {
     return pc;
 }
 
-app::MineOptions Options(const std::string& url, double seconds) {
-    app::MineOptions o;
+miner::app::MineOptions Options(const std::string& url, double seconds) {
+    miner::app::MineOptions o;
     o.pool.urls = {url};
     o.pool.user = "tester.rig1";
     o.backend.threads = 1;
@@ -50,15 +50,15 @@ app::MineOptions Options(const std::string& url, double seconds) {
 }
 
 struct MiningRun {
-    app::MineResult result;
+    miner::app::MineResult result;
     std::vector<std::string> log;
 };
 
 // Runs the miner on its own thread while `during` acts on the pool from this one.
-MiningRun Mine(app::MineOptions o, const std::function<void()>& during = {}) {
+MiningRun Mine(miner::app::MineOptions o, const std::function<void()>& during = {}) {
     MiningRun run;
     std::mutex m;
-    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
+    miner::app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.log.push_back(text);
     });
@@ -214,16 +214,16 @@ TEST(LiveProfit, ShownOnlyWithAllItsInputs) {
     job.coinb2 = *core::HexDecode("ffffffff01c0e2a01200000000015100000000");
     miner::StatsSnapshot s;
     s.total.rate.h1m = 100e12; // 100 TH/s
-    app::ProfitOptions o;
-    EXPECT_EQ(app::FormatLiveProfit(o, s, &job), "");
+    miner::app::ProfitOptions o;
+    EXPECT_EQ(miner::app::FormatLiveProfit(o, s, &job), "");
     o.power_watts = 3000;
     o.electricity_price = 0.05;
-    EXPECT_EQ(app::FormatLiveProfit(o, s, &job), "");
+    EXPECT_EQ(miner::app::FormatLiveProfit(o, s, &job), "");
     o.btc_price = 100000;
-    const std::string text = app::FormatLiveProfit(o, s, &job);
+    const std::string text = miner::app::FormatLiveProfit(o, s, &job);
     EXPECT_NE(text.find("BTC/day"), std::string::npos) << text;
     EXPECT_NE(text.find("power 3.6000/day"), std::string::npos) << text; // 72 kWh x 0.05
-    EXPECT_EQ(app::FormatLiveProfit(o, s, nullptr), "");
+    EXPECT_EQ(miner::app::FormatLiveProfit(o, s, nullptr), "");
 }
 
 // `profit --from-pool` reads the live job: network difficulty, BIP 34 height, coinbase value.
@@ -234,7 +234,7 @@ TEST(FromPool, FirstJobCarriesHeightAndCoinbaseValue) {
     pc.nbits = 0x17034219;
     stratum::PoolServer pool(pc);
     ASSERT_TRUE(pool.Start());
-    auto job = app::FetchFirstJob(pool.Url(), "tester", "x", {}, 10);
+    auto job = miner::app::FetchFirstJob(pool.Url(), "tester", "x", {}, 10);
     ASSERT_TRUE(job) << job.error();
     const std::vector<uint8_t> en2((*job)->extranonce2_size, 0);
     const auto cb = core::DecodeCoinbase((*job)->Coinbase(en2));
@@ -244,6 +244,6 @@ TEST(FromPool, FirstJobCarriesHeightAndCoinbaseValue) {
     EXPECT_EQ(*cb.value, 312500000u + 1234567u);
     EXPECT_EQ((*job)->nbits, 0x17034219u);
     pool.Stop();
-    auto none = app::FetchFirstJob(pool.Url(), "tester", "x", {}, 1);
+    auto none = miner::app::FetchFirstJob(pool.Url(), "tester", "x", {}, 1);
     EXPECT_FALSE(none);
 }

@@ -23,8 +23,8 @@ using nonceforge::test::ExpectAccountingHolds;
 
 namespace {
 
-app::MineOptions Options(const std::string& url, double seconds) {
-    app::MineOptions o;
+miner::app::MineOptions Options(const std::string& url, double seconds) {
+    miner::app::MineOptions o;
     o.pool.urls = {url};
     o.pool.user = "tester.rig1";
     o.backend.threads = 1;
@@ -36,15 +36,16 @@ app::MineOptions Options(const std::string& url, double seconds) {
 }
 
 struct MiningRun {
-    app::MineResult result;
+    miner::app::MineResult result;
     std::string log;
 };
 
 // Runs the miner on its own thread while `during` acts from this one (it may RequestStop).
-MiningRun Mine(app::MineOptions o, const std::function<void(app::MinerRuntime&)>& during = {}) {
+MiningRun Mine(miner::app::MineOptions o,
+               const std::function<void(miner::app::MinerRuntime&)>& during = {}) {
     MiningRun run;
     std::mutex m;
-    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
+    miner::app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.log += text + "\n";
     });
@@ -112,7 +113,7 @@ TEST(HostilePoolMining, DisconnectStormOfAHundredDropsWhileMining) {
     auto o = Options(pool.Url(), 0);
     o.pool.reconnect.initial_backoff = 1ms;
     o.pool.reconnect.max_backoff = 5ms;
-    MiningRun run = Mine(o, [&](app::MinerRuntime& rt) {
+    MiningRun run = Mine(o, [&](miner::app::MinerRuntime& rt) {
         const auto give_up = std::chrono::steady_clock::now() + 30s;
         while (pool.Connections() < 101 && std::chrono::steady_clock::now() < give_up) {
             std::this_thread::sleep_for(20ms);

@@ -40,8 +40,8 @@ stratum::PoolServerConfig RefusingConfig(uint64_t seed) {
     return pc;
 }
 
-app::MineOptions Options(std::vector<std::string> urls, unsigned reject_storm) {
-    app::MineOptions o;
+miner::app::MineOptions Options(std::vector<std::string> urls, unsigned reject_storm) {
+    miner::app::MineOptions o;
     o.pool.urls = std::move(urls);
     o.pool.user = "tester.rig1";
     o.backend.threads = 1;
@@ -57,15 +57,16 @@ app::MineOptions Options(std::vector<std::string> urls, unsigned reject_storm) {
 // The miner on its own thread; Run() waits until `done` holds (polled, bounded by 30 s), then
 // stops it and returns the result and the log.
 struct MiningRun {
-    app::MineResult result;
+    miner::app::MineResult result;
     std::string log;
     bool condition_met = false;
 };
 
-MiningRun MineUntil(app::MineOptions o, const std::function<bool(const std::string&)>& done) {
+MiningRun MineUntil(miner::app::MineOptions o,
+                    const std::function<bool(const std::string&)>& done) {
     MiningRun run;
     std::mutex m;
-    app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
+    miner::app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
         std::lock_guard l(m);
         run.log += text + "\n";
     });
