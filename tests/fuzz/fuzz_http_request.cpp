@@ -13,9 +13,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
-#include "api/sample_view.hpp"
 #include "miner/api/api_routes.hpp"
 #include "miner/api/http_exchange.hpp"
+#include "miner/api/sample_view.hpp"
 
 namespace {
 

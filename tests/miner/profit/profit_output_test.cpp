@@ -11,7 +11,7 @@
 
 #include "miner/profit/profit.hpp"
 #include "miner/profit/profit_chart.hpp"
-#include "profit/profit_test_support.hpp"
+#include "profit_test_support.hpp"
 
 using namespace nonceforge::miner::profit;
 using nonceforge::miner::profit::testing::Estimate;

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "api/api_test_support.hpp"
+#include "api_test_support.hpp"
 #include "miner/app/runtime.hpp"
 
 using namespace nonceforge;

@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "api/sample_view.hpp"
 #include "miner/api/api_routes.hpp"
 #include "miner/api/http_exchange.hpp"
+#include "sample_view.hpp"
 
 using namespace nonceforge::miner::api;
 

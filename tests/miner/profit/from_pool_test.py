@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(sys.argv[2], "app"))
+sys.path.insert(0, os.path.join(sys.argv[2], "miner", "app"))
 from local_pool import LocalPool  # noqa: E402
 
 

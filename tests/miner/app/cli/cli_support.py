@@ -15,7 +15,7 @@ import time
 import unittest
 
 BINARY = os.environ.get("NONCEFORGE", "")
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 
 
 class Result:

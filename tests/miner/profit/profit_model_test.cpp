@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "miner/profit/profit.hpp"
-#include "profit/profit_test_support.hpp"
+#include "profit_test_support.hpp"
 
 using namespace nonceforge::miner::profit;
 using nonceforge::miner::profit::testing::Estimate;

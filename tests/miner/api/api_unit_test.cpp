@@ -7,8 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "api/sample_view.hpp"
 #include "miner/api/api_server.hpp"
+#include "sample_view.hpp"
 
 using namespace nonceforge::miner;
 using namespace nonceforge::miner::api;
