@@ -134,7 +134,8 @@ TEST(ShareViews, SharesSummaryMetricsAndCgminerAgreeOnEveryShare) {
     EXPECT_GT(t.at("").accepted, 0u);
 
     ExpectCounts(GetJson(m.HttpPort(), "/api/v1/summary")["shares"], t.at(""), "summary");
-    for (const json& d : GetJson(m.HttpPort(), "/api/v1/devices")["devices"]) {
+    const json devices = GetJson(m.HttpPort(), "/api/v1/devices"); // outlives the loop
+    for (const json& d : devices["devices"]) {
         const Tally& x = t.count(d["name"]) ? t.at(d["name"]) : Tally{};
         ExpectCounts(d["shares"], x, d["name"]);
         EXPECT_EQ(d["status"], "alive");

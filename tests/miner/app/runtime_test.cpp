@@ -54,8 +54,10 @@ struct MiningRun {
     std::vector<std::string> log;
 };
 
-// Runs the miner on its own thread while `during` acts on the pool from this one.
-MiningRun Mine(miner::app::MineOptions o, const std::function<void()>& during = {}) {
+// Runs the miner on its own thread while `during` acts on the pool (and may stop the miner)
+// from this one.
+MiningRun Mine(miner::app::MineOptions o,
+               const std::function<void(miner::app::MinerRuntime&)>& during = {}) {
     MiningRun run;
     std::mutex m;
     miner::app::MinerRuntime rt(o, [&](core::LogLevel, const std::string& text) {
@@ -64,7 +66,7 @@ MiningRun Mine(miner::app::MineOptions o, const std::function<void()>& during = 
     });
     std::thread t([&] { run.result = rt.Run(); });
     if (during) {
-        during();
+        during(rt);
     }
     t.join();
     return run;
@@ -97,11 +99,19 @@ TEST(MinerEndToEnd, SharesAreAcceptedAndNoneRejected) {
 TEST(MinerEndToEnd, FloodOfCleanJobs) {
     stratum::PoolServer pool(PoolConfig());
     ASSERT_TRUE(pool.Start());
-    MiningRun run = Mine(Options(pool.Url(), 4), [&] {
+    // The duration is only a bound: the jobs are pushed once the miner is authorized (a slow
+    // start-up, as under a sanitizer, must not eat into them), then the run is stopped.
+    MiningRun run = Mine(Options(pool.Url(), 60), [&](miner::app::MinerRuntime& rt) {
+        const auto bound = std::chrono::steady_clock::now() + 30s;
+        while (pool.Counters().authorized == 0 && std::chrono::steady_clock::now() < bound) {
+            std::this_thread::sleep_for(10ms); // polling the pool: no event to wait on
+        }
         for (int i = 0; i < 7; ++i) {
             std::this_thread::sleep_for(500ms);
             pool.PushJob(true);
         }
+        std::this_thread::sleep_for(500ms);
+        rt.RequestStop();
     });
     pool.Stop();
     const auto& c = run.result.stats.total.shares;
@@ -118,7 +128,7 @@ TEST(MinerEndToEnd, PoolDropsTheConnectionAndComesBack) {
     ASSERT_TRUE(first->Start());
     pc.port = first->Port();
     std::unique_ptr<stratum::PoolServer> second;
-    MiningRun run = Mine(Options(first->Url(), 5), [&] {
+    MiningRun run = Mine(Options(first->Url(), 5), [&](auto&) {
         std::this_thread::sleep_for(1500ms);
         first->Stop();
         std::this_thread::sleep_for(300ms);
@@ -140,7 +150,7 @@ TEST(MinerEndToEnd, ExtranonceChangesMidSession) {
     auto o = Options(pool.Url(), 4);
     o.pool.extranonce_subscribe = true;
     uint64_t accepted_before = 0;
-    MiningRun run = Mine(o, [&] {
+    MiningRun run = Mine(o, [&](auto&) {
         std::this_thread::sleep_for(1500ms);
         accepted_before = pool.Counters().accepted;
         pool.SetExtranonce();
@@ -158,7 +168,7 @@ TEST(MinerEndToEnd, ExtranonceChangesMidSession) {
 TEST(MinerEndToEnd, LargeDifficultySwings) {
     stratum::PoolServer pool(PoolConfig());
     ASSERT_TRUE(pool.Start());
-    MiningRun run = Mine(Options(pool.Url(), 4), [&] {
+    MiningRun run = Mine(Options(pool.Url(), 4), [&](auto&) {
         for (double d : {0.02, 0.00005, 0.5, 0.0001}) {
             std::this_thread::sleep_for(700ms);
             pool.SetDifficulty(d);
