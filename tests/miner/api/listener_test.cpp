@@ -192,6 +192,10 @@ TEST(Listener, JoinReturnsOnceStopHasEndedTheAcceptLoopAndEveryConnection) {
 // While the process is out of file descriptors every accept fails at once (the connection waits
 // in the backlog): the listener must pause between attempts, not spin, and say so once.
 TEST(Listener, AcceptFailingForWantOfDescriptorsBacksOffLogsOnceAndRecovers) {
+#ifdef NF_UNDEFINED_SANITIZER
+    GTEST_SKIP() << "UndefinedBehaviorSanitizer's vptr check needs a pipe, which a process out "
+                    "of descriptors cannot make; this test runs in the other builds";
+#endif
     RunningListener l;
     Client client; // its descriptor exists before the limit
     rlimit original{};
