@@ -15,6 +15,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr uint64_t MIN_RANGE = 4096;
+// A range is cut so that it yields at most this many top-word survivors on average: with a
+// target as easy as regtest's (half of all hashes meet it) a range sized by the hash rate
+// would hand the dispatcher millions of them, each a reference hash and a share.
+constexpr uint64_t MAX_EXPECTED_SURVIVORS = 1024;
+
+// The largest range `job` may get: MAX_EXPECTED_SURVIVORS at its share target's top word.
+uint64_t SurvivorBoundedRange(const core::Job* job) {
+    if (!job) {
+        return 1ull << 32;
+    }
+    const uint64_t passing = uint64_t(job->share_target.TopWord()) + 1; // per 2^32 nonces
+    const uint64_t bound = (MAX_EXPECTED_SURVIVORS << 32) / passing;
+    return std::clamp<uint64_t>(bound, 64, 1ull << 32);
+}
 
 void PinCurrentThread(std::size_t cpu) {
 #if defined(__linux__)
@@ -92,6 +106,21 @@ void Dispatcher::SetJob(std::shared_ptr<const core::Job> job) {
     m_job_cv.notify_all();
 }
 
+bool Dispatcher::HoldIfCurrent(const core::Job* job) {
+    {
+        std::lock_guard lock(m_job_mutex);
+        if (m_source.CurrentJob().get() != job) {
+            return false;
+        }
+        m_source.Clear();
+    }
+    for (auto& w : m_workers) {
+        std::lock_guard lock(w->mutex);
+        w->scan_stop.request_stop();
+    }
+    return true;
+}
+
 std::vector<double> Dispatcher::SwitchLatenciesMicros() const {
     std::lock_guard lock(m_latency_mutex);
     return m_latencies;
@@ -107,8 +136,9 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
         std::optional<WorkSource::Range> range;
         {
             std::unique_lock lock(m_job_mutex);
-            const uint64_t size =
-                std::clamp<uint64_t>(uint64_t(w.rate * range_seconds), MIN_RANGE, 1ull << 32);
+            const uint64_t size = std::min(
+                std::clamp<uint64_t>(uint64_t(w.rate * range_seconds), MIN_RANGE, 1ull << 32),
+                SurvivorBoundedRange(m_source.CurrentJob().get()));
             range = m_source.NextRange(size);
             if (!range) {
                 m_job_cv.wait(lock, stop, [&] { return m_source.CurrentJob() != nullptr; });
@@ -143,8 +173,19 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
             w.rate = 0.7 * w.rate + 0.3 * (double(r.hashes_done) / dt);
         }
         const bool stale = range->generation != m_source.Generation();
+        const core::Job& job = *range->work.job;
+        if (stale && job.stop_at_block && !r.survivors.empty()) {
+            // Blocks on a tip already mined or left: nobody wants them, and on a chain as easy
+            // as regtest's they would swamp the share ledger.
+            m_log(core::LogLevel::Debug, std::to_string(r.survivors.size()) + " survivors of " +
+                                             w.backend->Name() + " on job " + job.job_id +
+                                             " dropped: the job ended with a block");
+            r.survivors.clear();
+        }
         for (uint32_t nonce : r.survivors) {
-            HandleSurvivor(w, range->work, nonce, stale);
+            if (HandleSurvivor(w, range->work, nonce, stale) && job.stop_at_block) {
+                break;
+            }
         }
         if (r.fault) {
             const std::string why = r.fault_detail.empty() ? r.fault.message() : r.fault_detail;
@@ -156,7 +197,7 @@ void Dispatcher::WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop) {
     }
 }
 
-void Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale) {
+bool Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale) {
     const std::string& name = w.backend->Name();
     // The one reference sha256d of this nonce decides; a backend's word is never enough. A
     // survivor whose reference hash fails the top-word filter the backend claims it passed is
@@ -168,10 +209,10 @@ void Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t 
               "hardware error on " + name + ": nonce " + core::FormatHexU32BE(nonce) +
                   " does not verify (its reference hash " + hash.ToDisplayHex() +
                   " misses the target's top word); not submitted");
-        return;
+        return false;
     }
     if (!core::HashMeetsTarget(hash, work.share_target)) {
-        return;
+        return false;
     }
     core::Share share;
     share.job = work.job;
@@ -193,9 +234,15 @@ void Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t 
         m_log(core::LogLevel::Info, "share " + std::to_string(share.id) + " (nonce " +
                                         core::FormatHexU32BE(nonce) +
                                         ") found after its job was replaced: stale");
-        return;
+        return share.block_candidate;
+    }
+    const bool block = share.block_candidate;
+    if (block && work.job->stop_at_block && HoldIfCurrent(work.job.get())) {
+        m_log(core::LogLevel::Info,
+              "block found on job " + work.job->job_id + ": every backend waits for the next job");
     }
     m_sink(std::move(share));
+    return block;
 }
 
 } // namespace nonceforge::miner

@@ -71,7 +71,11 @@ private:
         std::jthread thread;
     };
     void WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop);
-    void HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale);
+    // True when the survivor was a block candidate.
+    bool HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale);
+    // A block was found on `job`: when it is still the current job, every scan stops and the
+    // workers wait for the next SetJob (Job::stop_at_block).
+    bool HoldIfCurrent(const core::Job* job);
 
     DispatcherConfig m_config;
     Stats& m_stats;

@@ -2,6 +2,9 @@
 // and cgminer where those exist. Everything the user gave (command line, then --config file) is
 // checked before anything starts; a bad value is one line on stderr and exit status 2.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -222,11 +225,20 @@ int Run(MineArgs& a) {
                 spdlog::log(spd, "{}", line);
             }
         });
-    // From here a stop signal ends mining with a summary; a second one ends the process.
-    auto stopping = std::make_shared<std::atomic<bool>>(false);
-    OnStopSignal([runtime, stopping](int sig) {
+    // From here a stop signal ends mining with a summary; a second one ends the process. One
+    // that follows the first within SAME_STOP_REQUEST is the same request delivered twice:
+    // GNU timeout sends its signal to the child and then to the child's process group.
+    auto first_stop = std::make_shared<std::atomic<int64_t>>(0); // steady ns; 0: none yet
+    OnStopSignal([runtime, first_stop](int sig) {
+        constexpr auto SAME_STOP_REQUEST = std::chrono::milliseconds(250);
         const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
-        if (stopping->exchange(true)) {
+        const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+        int64_t first = 0;
+        if (!first_stop->compare_exchange_strong(first, now)) {
+            if (std::chrono::steady_clock::duration(now - first) < SAME_STOP_REQUEST) {
+                spdlog::debug("{} again at once: the same stop request", name);
+                return;
+            }
             std::fprintf(stderr, "nonceforge: second %s: exiting without waiting\n", name);
             std::_Exit(128 + sig);
         }

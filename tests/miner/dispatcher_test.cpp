@@ -229,9 +229,140 @@ TEST(Dispatcher, PerBackendRangeTimeSizesItsRanges) {
     d.AddBackend(std::move(fast), 1e9, 1000ms); // a GPU: a second of work per range
     d.AddBackend(std::move(slow), 1e9);         // the default: 5 ms
     d.Start();
-    d.SetJob(EasyJob("j1", 2, true));
+    // Difficulty 1: survivors are rare enough that the rate alone sizes the ranges.
+    auto job = std::make_shared<Job>(*EasyJob("j1", 2, true));
+    job->share_difficulty = 1;
+    job->share_target = *DifficultyToTarget(1);
+    d.SetJob(job);
     EXPECT_TRUE(WaitFor([&] { return gpu->first_range > 0 && cpu_like->first_range > 0; }, 5s));
     d.Stop();
     EXPECT_EQ(gpu->first_range.load(), 1'000'000'000u);
     EXPECT_EQ(cpu_like->first_range.load(), 5'000'000u);
+}
+
+namespace {
+
+// A job as easy as regtest's: half of all hashes meet its target, every share is a block.
+std::shared_ptr<const Job> RegtestLikeJob(const std::string& id, uint8_t seed, bool stop_at_block) {
+    auto job = std::make_shared<Job>();
+    job->job_id = id;
+    job->prev_hash.bytes[0] = seed;
+    job->coinb1 = {0x01, seed};
+    job->coinb2 = {0x02};
+    job->extranonce2_size = 8;
+    job->version = 0x20000000;
+    job->nbits = 0x207fffff;
+    job->ntime = 0x65000000;
+    job->clean_jobs = true;
+    job->share_target = DecodeCompact(job->nbits).target;
+    job->share_difficulty = TargetToDifficulty(job->share_target);
+    job->stop_at_block = stop_at_block;
+    return job;
+}
+
+class MaxRangeBackend : public miner::HashBackend {
+public:
+    std::string Name() const override { return "max-range"; }
+    miner::SelfTestResult SelfTest() override { return {}; }
+    miner::ScanResult Scan(const WorkUnit& work, std::stop_token) override {
+        uint64_t seen = largest.load();
+        while (work.nonce_count > seen && !largest.compare_exchange_weak(seen, work.nonce_count)) {
+        }
+        ++ranges;
+        miner::ScanResult r;
+        r.stopped = true; // keeps the rate as given
+        std::this_thread::sleep_for(1ms);
+        return r;
+    }
+    std::atomic<uint64_t> largest{0};
+    std::atomic<int> ranges{0};
+};
+
+} // namespace
+
+TEST(Dispatcher, AnEasyTargetCutsRangesToABoundedNumberOfSurvivors) {
+    miner::Stats stats;
+    miner::Dispatcher d(
+        {}, stats, [](Share) {}, [](core::LogLevel, const std::string&) {});
+    auto backend = std::make_unique<MaxRangeBackend>();
+    MaxRangeBackend* b = backend.get();
+    d.AddBackend(std::move(backend), 1e9, 1000ms); // by its rate: 10^9 nonces a range
+    d.Start();
+    d.SetJob(RegtestLikeJob("easy", 1, false));
+    ASSERT_TRUE(WaitFor([&] { return b->ranges >= 3; }, 5s));
+    d.Stop();
+    // Half of all nonces survive the top word: 2,048 nonces are 1,024 survivors on average.
+    EXPECT_GT(b->largest.load(), 0u);
+    EXPECT_LE(b->largest.load(), 2048u);
+}
+
+TEST(Dispatcher, ABlockOnAStopAtBlockJobHoldsEveryBackendUntilTheNextJob) {
+    miner::Stats stats;
+    std::mutex m;
+    std::vector<Share> shares;
+    std::vector<std::string> logs;
+    miner::Dispatcher d(
+        {}, stats,
+        [&](Share s) {
+            std::lock_guard l(m);
+            shares.push_back(std::move(s));
+        },
+        [&](core::LogLevel, const std::string& text) {
+            std::lock_guard l(m);
+            logs.push_back(text);
+        });
+    for (int i = 0; i < 2; ++i) {
+        d.AddBackend(
+            std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), i), 1e6);
+    }
+    d.Start();
+    d.SetJob(RegtestLikeJob("tip1", 1, true));
+    auto count = [&] {
+        std::lock_guard l(m);
+        return shares.size();
+    };
+    ASSERT_TRUE(WaitFor([&] { return count() >= 1; }, 10s));
+    // Held: no more hashing, and at most one block per worker (one that finished its range
+    // just before the hold) reached the source.
+    std::this_thread::sleep_for(100ms);
+    const auto hashes = stats.Snapshot().total.hashes;
+    const std::size_t held = count();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(stats.Snapshot().total.hashes, hashes);
+    EXPECT_EQ(count(), held);
+    EXPECT_LE(held, 2u);
+    {
+        std::lock_guard l(m);
+        for (const Share& s : shares) {
+            EXPECT_TRUE(s.block_candidate);
+            EXPECT_EQ(s.job->job_id, "tip1");
+        }
+        EXPECT_NE(std::find_if(logs.begin(), logs.end(),
+                               [](const std::string& t) {
+                                   return t.find("every backend waits for the next job") !=
+                                          std::string::npos;
+                               }),
+                  logs.end());
+    }
+    // The next job restarts every worker, and the first block on it holds them again.
+    d.SetJob(RegtestLikeJob("tip2", 2, true));
+    ASSERT_TRUE(WaitFor([&] { return count() > held; }, 10s));
+    d.Stop();
+    std::lock_guard l(m);
+    EXPECT_EQ(shares.back().job->job_id, "tip2");
+    EXPECT_LE(shares.size(), held + 2);
+}
+
+TEST(Dispatcher, AnEasyPoolJobHandsOnEveryShareOfARange) {
+    // Without stop_at_block (a pool's job) a block candidate does not end the range.
+    miner::Stats stats;
+    std::atomic<int> shares{0};
+    miner::Dispatcher d(
+        {}, stats, [&](Share) { ++shares; }, [](core::LogLevel, const std::string&) {});
+    d.AddBackend(std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), 0),
+                 1e6);
+    d.Start();
+    d.SetJob(RegtestLikeJob("pool", 3, false));
+    ASSERT_TRUE(WaitFor([&] { return shares >= 100; }, 10s));
+    d.Stop();
 }

@@ -57,6 +57,11 @@ struct Job {
     // The job source (one per pool session, each with its own sequence) that built the job: a
     // share is only ever submitted to its own source, never to a failover pool.
     uint64_t source = 0;
+    // The job's source mines for blocks (solo mining on a node): after a block candidate the
+    // dispatcher stops every backend until the next job and drops the rest of the range, as a
+    // second block on the same tip is worth nothing. A pool's jobs keep it false: every share
+    // counts there.
+    bool stop_at_block = false;
 
     std::vector<uint8_t> Coinbase(std::span<const uint8_t> extranonce2) const {
         return AssembleCoinbase(coinb1, extranonce1, extranonce2, coinb2);

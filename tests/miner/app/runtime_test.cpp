@@ -168,15 +168,24 @@ TEST(MinerEndToEnd, ExtranonceChangesMidSession) {
 TEST(MinerEndToEnd, LargeDifficultySwings) {
     stratum::PoolServer pool(PoolConfig());
     ASSERT_TRUE(pool.Start());
-    MiningRun run = Mine(Options(pool.Url(), 4), [&](auto&) {
+    // The swings start once the miner is authorized (a slow start-up must not eat them), and
+    // each comes with a job, from which the new difficulty applies; the run then stops.
+    MiningRun run = Mine(Options(pool.Url(), 60), [&](miner::app::MinerRuntime& rt) {
+        const auto bound = std::chrono::steady_clock::now() + 30s;
+        while (pool.Counters().authorized == 0 && std::chrono::steady_clock::now() < bound) {
+            std::this_thread::sleep_for(10ms); // polling the pool: no event to wait on
+        }
         for (double d : {0.02, 0.00005, 0.5, 0.0001}) {
             std::this_thread::sleep_for(700ms);
             pool.SetDifficulty(d);
+            pool.PushJob(false);
         }
+        std::this_thread::sleep_for(700ms);
+        rt.RequestStop("test done");
     });
     pool.Stop();
     const auto& c = run.result.stats.total.shares;
-    EXPECT_GT(c.accepted, 0u);
+    EXPECT_GT(c.accepted, 0u) << Joined(run.log);
     // A share checked against the wrong difficulty would come back "low difficulty" (23).
     EXPECT_EQ(c.rejected, 0u) << Joined(run.log);
     EXPECT_EQ(pool.Counters().accepted, c.accepted);

@@ -72,9 +72,24 @@ class Signals(CliTest):
             self.assertTrue(err.wait_for(r"starting: "), err.join())
             proc.send_signal(signal.SIGINT)
             self.assertTrue(err.wait_for(r"received SIGINT"), err.join())
+            time.sleep(0.4)  # later than the same request delivered twice
             proc.send_signal(signal.SIGINT)
             _, log = self.finish(proc, err)
             self.assertIn(proc.returncode, (0, 128 + signal.SIGINT), log)
+
+    def test_one_sigint_delivered_twice_at_once_stops_with_a_summary(self):
+        # GNU `timeout -s INT` signals the child, then its process group: two SIGINTs
+        # microseconds apart are one request, not "exit without waiting".
+        with Pool() as pool:
+            proc, err = self.mine(pool)
+            self.assertTrue(err.wait_for(r"authorized|connected to", 30), err.join())
+            os.kill(proc.pid, signal.SIGINT)
+            os.kill(proc.pid, signal.SIGINT)
+            out, log = self.finish(proc, err)
+            self.assertEqual(proc.returncode, 0, log)
+            self.assertNotIn("exiting without waiting", log)
+            self.assertEqual(log.count("received SIGINT"), 1, log)
+            self.assertIn("stopped: SIGINT", out)
 
     def test_sighup_reopens_the_log_file_and_mining_goes_on(self):
         log_path = self.path("nf.log")
