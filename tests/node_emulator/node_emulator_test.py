@@ -404,5 +404,27 @@ class SeparateProcessesTest(unittest.TestCase):
             emu.close()
 
 
+class SoloDriverTest(unittest.TestCase):
+    """run_solo_e2e.py with a stand-in miner (fake_solo_miner.py takes nonceforge's solo
+    command line): it passes when blocks are accepted and fails on rejections."""
+
+    def run_driver(self, *extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, os.path.join(HERE, "run_solo_e2e.py"), "--nonceforge",
+                               os.path.join(HERE, "fake_solo_miner.py"), "--seconds", "5", *extra],
+                              capture_output=True, text=True, timeout=60)
+
+    def test_passes_on_accepted_blocks(self):
+        r = self.run_driver()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        report = json.loads(r.stdout)
+        self.assertEqual((report["miner_exit"], report["stats"]["accepted"], report["stats"]["rejected"]),
+                         (0, 3, 0))
+
+    def test_fails_on_rejected_blocks(self):
+        r = self.run_driver("--emulator-args", "--reject-all bad-prevblk")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("3 block(s) rejected: {'bad-prevblk': 3}", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
