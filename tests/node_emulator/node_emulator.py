@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import signal
+import string
 import sys
 import threading
 import time
@@ -557,7 +558,8 @@ class Node:
             self.active.append(e)
             prev = h
         self.stats = {"accepted": 0, "rejected": 0, "reasons": {}, "height": self.tip.height,
-                      "templates": 0, "longpolls_answered": 0}
+                      "templates": 0, "longpolls_answered": 0,
+                      "stale": 0}  # valid blocks on an old tip (answered "inconclusive")
         self.stats_lock = threading.Lock()
         self.credentials: str | None = None  # "user:pass" that Basic auth must carry, or None
 
@@ -812,6 +814,11 @@ class Node:
         if not isinstance(hexdata, str):
             raise RPCError(RPC_TYPE_ERROR, "JSON value is not a string as expected")
         try:
+            # Core's IsHex: an even number of hex digits and nothing else. Trailing bytes after
+            # the block are refused here, where Core 29 ignores them (the emulator is stricter
+            # on purpose: a miner that appends bytes has a bug).
+            if len(hexdata) % 2 or hexdata.strip(string.hexdigits):
+                raise ValueError("not hex")
             block = parse_block(bytes.fromhex(hexdata))
         except (ValueError, DecodeError) as e:
             log(f"submitblock: decode failed ({e})")
@@ -889,6 +896,8 @@ class Node:
             # does not connect it; submitblock then answers "inconclusive". The emulator keeps
             # it (a second submission is "duplicate") but never reorganizes.
             self.entries[h] = ChainEntry(h, height, block.time, prev.hash)
+            with self.stats_lock:
+                self.stats["stale"] += 1
             return "inconclusive"
         # ConnectBlock: every transaction must come from the mempool, parents first.
         seen: set[bytes] = set()
@@ -980,7 +989,7 @@ def error_obj(code: int, message: str) -> dict:
 class ParsedRequest:
     def __init__(self):
         self.id = None
-        self.has_id = False
+        self.has_id = True  # Core's default: replies before the id is parsed carry "id": null
         self.version = JSONRPCVersion.V1
         self.method = ""
         self.params = []
@@ -992,9 +1001,8 @@ class ParsedRequest:
     def parse(self, obj) -> None:
         if not isinstance(obj, dict):
             raise RPCError(RPC_INVALID_REQUEST, "Invalid Request object")
-        if "id" in obj:
-            self.id = obj["id"]
-            self.has_id = True
+        self.has_id = "id" in obj
+        self.id = obj.get("id")
         v = obj.get("jsonrpc")
         if v is not None:
             if not isinstance(v, str):
@@ -1045,6 +1053,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def read_body(self) -> bytes | None:
+        """The request body (Content-Length or chunked), or None when it cannot be read."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            body = bytearray()
+            while True:
+                line = self.rfile.readline(1024)
+                try:
+                    size = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    return None
+                if size < 0 or len(body) + size > 64 * 1024 * 1024:
+                    return None
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return bytes(body)
+                body += self.rfile.read(size)
+                self.rfile.readline(1024)
         length = self.headers.get("Content-Length")
         if length is None:
             return b""
@@ -1089,7 +1114,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if status == 204:
             self.send(204)
             return
-        self.send(status, (json.dumps(reply) + "\n").encode())
+        self.send(status, (json.dumps(reply, separators=(",", ":")) + "\n").encode())
 
     def execute(self, body: bytes) -> tuple[int, object]:
         jreq = ParsedRequest()

@@ -222,7 +222,9 @@ class NodeEmulatorTest(unittest.TestCase):
         self.assertEqual(self.emu.call("getbestblockhash"), sha256d(block[:80])[::-1].hex())
         self.assertEqual(self.submit(block), "duplicate")
         # The old template's block is now stale: on the tip's parent it is "inconclusive".
+        stale_before = self.emu.stats()["stale"]
         self.assertEqual(self.submit(build_block(t)), "inconclusive")
+        self.assertEqual(self.emu.stats()["stale"], stale_before + 1)
         t2 = self.emu.template()
         self.assertEqual(t2["height"], t["height"] + 1)
         self.assertEqual(t2["previousblockhash"], sha256d(block[:80])[::-1].hex())
@@ -299,6 +301,18 @@ class NodeEmulatorTest(unittest.TestCase):
         self.assertEqual(reply[1]["error"]["code"], -32601)
         status, reply = self.emu.post(b"{not json")
         self.assertEqual((status, reply["error"]["code"]), (500, -32700))
+        # A chunked body, as some HTTP clients send.
+        c = self.emu.conn()
+        c.putrequest("POST", "/")
+        c.putheader("Authorization", "Basic " + base64.b64encode(self.emu.auth.encode()).decode())
+        c.putheader("Transfer-Encoding", "chunked")
+        c.endheaders()
+        parts = [b'{"id":', b' 9, "method": "getblockcount"}']
+        c.send(b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n")
+        r = c.getresponse()
+        reply = json.loads(r.read())
+        c.close()
+        self.assertEqual((r.status, reply["id"], reply["error"]), (200, 9, None))
         # Keep-alive: several calls on one connection.
         c = self.emu.conn()
         heights = [self.emu.call("getblockcount", conn=c) for _ in range(3)]

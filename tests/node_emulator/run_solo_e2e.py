@@ -10,7 +10,7 @@ file), runs
 and requires: the miner exits 0, the emulator accepted at least one block (--min-blocks) and
 rejected none. Prints the emulator's stats (JSON) and, on failure, the logs of both.
 
-Usage: run_solo_e2e.py --nonceforge PATH [--seconds 8] [--min-blocks 1]
+Usage: run_solo_e2e.py --nonceforge PATH [--seconds 8] [--min-blocks 1] [--allow-stale]
                        [--emulator-args "..."] [--extra-args ARG ...]
 Exit status: 0 pass, 1 a check failed, 2 bad usage or the emulator did not start.
 """
@@ -44,6 +44,8 @@ def main() -> int:
     ap.add_argument("--nonceforge", required=True, help="the nonceforge binary")
     ap.add_argument("--seconds", type=float, default=8.0, help="the miner's --duration")
     ap.add_argument("--min-blocks", type=int, default=1, help="blocks the emulator must accept")
+    ap.add_argument("--allow-stale", action="store_true",
+                    help="do not count valid blocks on an old tip (\"inconclusive\") as rejected")
     ap.add_argument("--emulator-args", default="",
                     help="more options for the emulator, one shell-quoted string "
                          "(e.g. \"--block-interval 3 --template-block 300025\")")
@@ -109,8 +111,9 @@ def main() -> int:
         else:
             if stats["accepted"] < args.min_blocks:
                 failures.append(f"{stats['accepted']} block(s) accepted, wanted at least {args.min_blocks}")
-            if stats["rejected"] != 0:
-                failures.append(f"{stats['rejected']} block(s) rejected: {stats['reasons']}")
+            rejected = stats["rejected"] - (stats.get("stale", 0) if args.allow_stale else 0)
+            if rejected != 0:
+                failures.append(f"{rejected} block(s) rejected: {stats['reasons']}")
             if stats["templates"] < 1:
                 failures.append("the miner never asked for a template")
         if failures:
