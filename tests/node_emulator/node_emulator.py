@@ -1193,6 +1193,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--no-longpoll", action="store_true")
     ap.add_argument("--longpoll-timeout", type=float, default=60.0,
                     help="a long poll on an unchanged tip returns a fresh template after this long")
+    ap.add_argument("--idle-timeout", type=float, default=30.0,
+                    help="close a keep-alive connection idle this long (Core's -rpcservertimeout)")
     ap.add_argument("--stats-file")
     ap.add_argument("--reject-all", metavar="REASON")
     ap.add_argument("--template-block", default="482683", choices=["482683", "300025", "empty"])
@@ -1223,6 +1225,7 @@ def main(argv: list[str] | None = None) -> int:
         os.chmod(tmp, 0o600)
         os.replace(tmp, args.cookie_file)
     Handler.node = node
+    Handler.timeout = args.idle_timeout if args.idle_timeout > 0 else None
     server = Server((args.host, args.port), Handler)
     port = server.server_address[1]
     stop = threading.Event()

@@ -11,6 +11,8 @@ import hashlib
 import http.client
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -402,6 +404,68 @@ class SeparateProcessesTest(unittest.TestCase):
             self.assertEqual((stats["accepted"], stats["rejected"], stats["reasons"]),
                              (0, 1, {"inconclusive": 1}))
             self.assertEqual(stats["templates"], 1)
+        finally:
+            emu.close()
+
+    def test_dependencies_of_block_300025(self):
+        emu = Emulator("--template-block", "300025")
+        try:
+            t = emu.template()
+            txs = t["transactions"]
+            self.assertEqual(len(txs), 460)
+            self.assertEqual(sum(x["fee"] for x in txs), 7_773_345)  # 300025's real fees
+            child = next(k for k, x in enumerate(txs) if x["depends"])
+            parent = txs[child]["depends"][0] - 1
+            # The child alone, or before its parent: its input is not there yet.
+            for order in ([txs[child]], [txs[child], txs[parent]]):
+                self.assertEqual(emu.call("submitblock", build_block(t, txs=order).hex()),
+                                 "bad-txns-inputs-missingorspent")
+            self.assertIsNone(emu.call("submitblock", build_block(t, txs=[txs[parent], txs[child]]).hex()))
+            t = emu.template()
+            self.assertIsNone(emu.call("submitblock", build_block(t).hex()))  # all 460
+            self.assertEqual(emu.stats()["accepted"], 2)
+        finally:
+            emu.close()
+
+    def test_ibd_on_main_no_longpoll_and_sigint(self):
+        emu = Emulator("--chain", "main", "--ibd-seconds", "1", "--no-longpoll", "--template-block", "empty",
+                       "--cookie-file", "COOKIE_PLACEHOLDER")
+        try:
+            self.assertTrue(emu.call("getblockchaininfo")["initialblockdownload"])
+            status, reply = emu.post({"jsonrpc": "2.0", "id": 1, "method": "getblocktemplate",
+                                      "params": [{"rules": ["segwit"]}]})
+            self.assertEqual(reply["error"]["code"], -10)
+            time.sleep(1.1)
+            info = emu.call("getblockchaininfo")
+            self.assertEqual((info["chain"], info["initialblockdownload"]), ("main", False))
+            t = emu.template()
+            self.assertNotIn("longpollid", t)
+            start = time.monotonic()
+            t2 = emu.template(longpollid=t["previousblockhash"] + "0")
+            self.assertLess(time.monotonic() - start, 2)  # not served: answered at once
+            self.assertEqual(t2["previousblockhash"], t["previousblockhash"])
+            emu.proc.send_signal(signal.SIGINT)
+            self.assertEqual(emu.proc.wait(10), 0)
+            self.assertFalse(os.path.exists(emu.cookie_file))  # removed at exit, like Core
+            self.assertEqual(emu.stats()["templates"], 2)
+        finally:
+            emu.close()
+
+    def test_idle_keepalive_connection_is_closed(self):
+        emu = Emulator("--idle-timeout", "0.5")
+        try:
+            with socket.create_connection(("127.0.0.1", emu.port), timeout=10) as s:
+                body = b'{"id":1,"method":"getblockcount"}'
+                s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                reply = b""
+                while b'"id":1}' not in reply:
+                    chunk = s.recv(4096)
+                    self.assertTrue(chunk, "closed before the reply")
+                    reply += chunk
+                self.assertTrue(reply.startswith(b"HTTP/1.1 200"))
+                start = time.monotonic()
+                self.assertEqual(s.recv(4096), b"")  # the emulator closes the idle connection
+                self.assertLess(time.monotonic() - start, 5)
         finally:
             emu.close()
 
