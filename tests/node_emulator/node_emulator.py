@@ -1213,6 +1213,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    # Before the blocks are parsed, so that an early SIGTERM still ends in an orderly exit.
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     node = Node(args)
     node.credentials = None
     if args.rpc_user is not None:
@@ -1228,13 +1236,6 @@ def main(argv: list[str] | None = None) -> int:
     Handler.timeout = args.idle_timeout if args.idle_timeout > 0 else None
     server = Server((args.host, args.port), Handler)
     port = server.server_address[1]
-    stop = threading.Event()
-
-    def on_signal(signum, frame):
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     serving.start()
     node.write_stats()
