@@ -301,6 +301,8 @@ class NodeEmulatorTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIsInstance(reply[0]["result"], int)
         self.assertEqual(reply[1]["error"]["code"], -32601)
+        status, reply = self.emu.post(b'{"jsonrpc": "2.0", "id": "\\ud800", "method": "nosuch"}')
+        self.assertEqual((status, reply["id"], reply["error"]["code"]), (200, "\ud800", -32601))
         status, reply = self.emu.post(b"{not json")
         self.assertEqual((status, reply["error"]["code"]), (500, -32700))
         # A chunked body, as some HTTP clients send.
@@ -383,7 +385,7 @@ class SeparateProcessesTest(unittest.TestCase):
         try:
             status, reply = emu.post({"id": 1, "method": "getblockchaininfo"})
             self.assertEqual((status, reply["error"]["code"]), (500, -28))
-            self.assertIn("Loading block index", reply["error"]["message"])
+            self.assertEqual(reply["error"]["message"], "Loading block index\u2026")  # Core's text
             status, _ = emu.post({"id": 1, "method": "getblockchaininfo"}, auth="u:wrong")
             self.assertEqual(status, 401)
             time.sleep(1.6)
