@@ -52,7 +52,7 @@ uint32_t ChunkFor(const CpuImpl& impl) {
     return impl.lanes * 256;
 }
 
-// Hashes per second of `impl` on this thread: the best of a few short rounds over a fixed
+// Hashes per second of `impl` on this thread, one timed round at a time over a fixed
 // header, with the target of a real share (survivors are rare, as when mining).
 class SpeedRace {
 public:
