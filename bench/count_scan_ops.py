@@ -36,6 +36,7 @@ import sys
 DEFAULT_OBJECTS = [
     "miner/CMakeFiles/nf_scan_avx512.dir/cpu/scan_avx512.cpp.o",
     "miner/CMakeFiles/nf_scan_shani.dir/cpu/scan_shani.cpp.o",
+    "miner/CMakeFiles/nf_scan_shani_avx512.dir/cpu/scan_shani_avx512.cpp.o",
 ]
 
 FUNC_RE = re.compile(r"^[0-9a-f]+ <(.*)>:$")
@@ -181,11 +182,11 @@ def main():
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    head = f"{'per 16 nonces':<12}" + "".join(f"{r['function']:>17}" for r in results)
+    head = f"{'per 16 nonces':<12}" + "".join(f"{r['function']:>20}" for r in results)
     print(head)
-    print(f"{'lanes':<12}" + "".join(f"{r['lanes']:>17}" for r in results))
+    print(f"{'lanes':<12}" + "".join(f"{r['lanes']:>20}" for r in results))
     for k in ROWS:
-        print(f"{k:<12}" + "".join(f"{r['per_16_nonces'][k]:>17.0f}" for r in results))
+        print(f"{k:<12}" + "".join(f"{r['per_16_nonces'][k]:>20.0f}" for r in results))
     return 0
 
 

@@ -142,6 +142,45 @@ NF_ALWAYS_INLINE void Round(typename O::V* s, typename O::V kw) {
     h = O::Add(t1, t2);
 }
 
+// Message word W[I] (18 <= I < 64) of the first hash's block 2 for the nonce word `nonce` (W3),
+// from the words before it in w[16..I-1]; W4..W15 are padding, folded at compile time.
+template <class O, int I>
+NF_ALWAYS_INLINE typename O::V FirstHashW(const nonceforge::core::ScanPrecomp& p,
+                                          typename O::V nonce, const typename O::V* w) {
+    using V = typename O::V;
+    constexpr int i = I;
+    if constexpr (i == 18) {
+        return O::Add(O::Set1(p.w18_base), O::sigma0(nonce));
+    } else if constexpr (i == 19) {
+        return O::Add(O::Set1(p.w19_base), nonce);
+    } else {
+        // W[i] = sigma1(W[i-2]) + W[i-7] + sigma0(W[i-15]) + W[i-16]
+        V x = O::sigma1(w[i - 2]);
+        if constexpr (i - 7 >= 16) {
+            x = O::Add(x, w[i - 7]);
+        } else if constexpr (FIRST_PAD(i - 7) != 0) {
+            x = O::Add(x, O::Set1(FIRST_PAD(i - 7)));
+        }
+        if constexpr (i == 31) {
+            x = O::Add(x, O::Set1(p.w31_const));
+        } else if constexpr (i == 32) {
+            x = O::Add(x, O::Set1(p.w32_const));
+        } else {
+            if constexpr (i - 15 >= 16) {
+                x = O::Add(x, O::sigma0(w[i - 15]));
+            } else if constexpr (FIRST_PAD(i - 15) != 0) {
+                x = O::Add(x, O::Set1(s0(FIRST_PAD(i - 15))));
+            }
+            if constexpr (i - 16 >= 16) {
+                x = O::Add(x, w[i - 16]);
+            } else if constexpr (FIRST_PAD(i - 16) != 0) {
+                x = O::Add(x, O::Set1(FIRST_PAD(i - 16)));
+            }
+        }
+        return x;
+    }
+}
+
 // Rounds 4..63 of the first hash's block 2, then the feed-forward: out[i] = midstate + state.
 // `nonce` is the message word W3, i.e. the byte-swapped header nonce.
 template <class O>
@@ -171,36 +210,7 @@ NF_ALWAYS_INLINE void FirstHashBlock2(const nonceforge::core::ScanPrecomp& p, ty
     w[17] = O::Set1(p.w17);
     Unroll<18, 64>([&](auto t) NF_LAMBDA_INLINE {
         constexpr int i = t.value;
-        if constexpr (i == 18) {
-            w[i] = O::Add(O::Set1(p.w18_base), O::sigma0(nonce));
-        } else if constexpr (i == 19) {
-            w[i] = O::Add(O::Set1(p.w19_base), nonce);
-        } else {
-            // W[i] = sigma1(W[i-2]) + W[i-7] + sigma0(W[i-15]) + W[i-16]
-            V x = O::sigma1(w[i - 2]);
-            if constexpr (i - 7 >= 16) {
-                x = O::Add(x, w[i - 7]);
-            } else if constexpr (FIRST_PAD(i - 7) != 0) {
-                x = O::Add(x, O::Set1(FIRST_PAD(i - 7)));
-            }
-            if constexpr (i == 31) {
-                x = O::Add(x, O::Set1(p.w31_const));
-            } else if constexpr (i == 32) {
-                x = O::Add(x, O::Set1(p.w32_const));
-            } else {
-                if constexpr (i - 15 >= 16) {
-                    x = O::Add(x, O::sigma0(w[i - 15]));
-                } else if constexpr (FIRST_PAD(i - 15) != 0) {
-                    x = O::Add(x, O::Set1(s0(FIRST_PAD(i - 15))));
-                }
-                if constexpr (i - 16 >= 16) {
-                    x = O::Add(x, w[i - 16]);
-                } else if constexpr (FIRST_PAD(i - 16) != 0) {
-                    x = O::Add(x, O::Set1(FIRST_PAD(i - 16)));
-                }
-            }
-            w[i] = x;
-        }
+        w[i] = FirstHashW<O, i>(p, nonce, w);
         Round<O, i>(s, O::Add(w[i], O::Set1(K[i])));
     });
 
