@@ -36,7 +36,6 @@ import sys
 DEFAULT_OBJECTS = [
     "miner/CMakeFiles/nf_scan_avx512.dir/cpu/scan_avx512.cpp.o",
     "miner/CMakeFiles/nf_scan_shani.dir/cpu/scan_shani.cpp.o",
-    "miner/CMakeFiles/nf_scan_shani_avx512.dir/cpu/scan_shani_avx512.cpp.o",
 ]
 
 FUNC_RE = re.compile(r"^[0-9a-f]+ <(.*)>:$")

@@ -41,9 +41,6 @@ uint32_t ScanChunk_2way(const core::ScanPrecomp& p, uint32_t first, uint32_t cou
 uint32_t ScanChunk_4way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
 uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
 } // namespace shani
-namespace shani_avx512 {
-uint32_t ScanChunk_16way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
-} // namespace shani_avx512
 #endif
 
 } // namespace nonceforge::miner::cpu

@@ -238,40 +238,6 @@ KernelCounts CountKernelOps() {
     return *cached;
 }
 
-// One nonce of scan_shani_avx512.cpp's vector part: the first hash's words W18..W63 (all
-// stored, so all live) and the second hash to H7 from eight first-hash words.
-KernelCounts CountHybridVectorOps() {
-    std::lock_guard lock(g_count_mutex);
-    static std::optional<KernelCounts> cached;
-    if (!cached) {
-        Graph graph;
-        g_graph = &graph;
-        nonceforge::core::ScanPrecomp p{};
-        using V = CountOps::V;
-        const V nonce = CountOps::ByteSwap(CountOps::Nonces(0));
-        V w[64];
-        w[16] = w[17] = CountOps::CONST;
-        std::vector<int> roots;
-        kernel::Unroll<18, 64>([&](auto t) {
-            w[t.value] = kernel::FirstHashW<CountOps, t.value>(p, nonce, w);
-            roots.push_back(w[t.value].id);
-        });
-        V in[8];
-        for (V& v : in) {
-            v = CountOps::Nonces(0); // a variable input, not counted below
-        }
-        const V h7 = kernel::SecondHashTop<CountOps>(in);
-        roots.push_back(h7.id);
-        g_graph = nullptr;
-        cached = CountLive(graph, roots);
-        cached->other -= 8; // the eight inputs stand for the transposed first hash
-        cached->add += 47;  // K added to W3 and to W18..W63
-        // Pairing K + W (4 per two words), the 16x8 transpose (2 per word), the pass mask.
-        cached->other += 23 * 4 + 1 * 4 + 16 + 2;
-    }
-    return *cached;
-}
-
 bool StartsWith(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
@@ -361,20 +327,6 @@ std::optional<OpMix> ScanOpMix(std::string_view impl) {
         m.other = k.other + 1; // the compare is min + cmpeq
         return PerNonce(m, VectorLanes(impl));
     }
-    if (StartsWith(impl, "sha-ni-avx512")) {
-        // scan_shani_avx512.cpp: the first hash's rounds 2..63 on the SHA unit (31
-        // sha256rnds2 a nonce, K + W loaded), everything else 16 lanes at a time in AVX-512.
-        const KernelCounts k = CountHybridVectorOps();
-        m.add = k.add;
-        m.rot = 3 * k.big_sigma + 2 * k.small_sigma;
-        m.shift = k.small_sigma;
-        m.logic = k.big_sigma + k.small_sigma + k.ch + k.maj;
-        m.other = k.other;
-        m = PerNonce(m, 16);
-        m.rnds2 = 31;
-        m.other += 2 + 4; // per nonce: the feed-forward adds and the ABEF-to-words shuffles
-        return m;
-    }
     if (StartsWith(impl, "sha-ni")) {
         // scan_shani.cpp: rounds 2..63 of the first hash and 0..61 of the second, two rounds
         // per sha256rnds2; the schedule of each hash's words 16.. by sha256msg1/msg2 (about
@@ -427,16 +379,6 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
         const double widest = std::max({p.add256, p.xor256, p.shift256});
         ok = consider(alu, widest, "all ALU") && consider(m.add, p.add256, "adds") &&
              consider(m.logic, p.xor256, "logic") && consider(m.shift, p.shift256, "shifts");
-    } else if (StartsWith(impl, "sha-ni-avx512")) {
-        // The SHA unit and the vector ALU work side by side: each has its own limit (this
-        // assumes sha256rnds2 takes no vector ALU slot; where it does, the bound is too high
-        // and the percentage too low, never the reverse).
-        const double widest = std::max({p.add512, p.tern512, p.ror512, p.shift512});
-        ok = consider(alu, widest, "all ALU") && consider(m.add, p.add512, "adds") &&
-             consider(m.logic, p.tern512, "ternary logic") &&
-             consider(m.rot, p.ror512, "rotates") && consider(m.shift, p.shift512, "shifts") &&
-             consider(m.rot + m.shift, p.rorshift512, "rotates+shifts") &&
-             consider(m.rnds2, p.rnds2, "sha256rnds2");
     } else { // sha-ni
         ok = consider(m.rnds2, p.rnds2, "sha256rnds2") && consider(m.msg1, p.msg1, "sha256msg1") &&
              consider(m.msg2, p.msg2, "sha256msg2") && consider(m.other, p.add128, "128-bit ALU");
