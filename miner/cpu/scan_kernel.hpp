@@ -291,7 +291,6 @@ NF_ALWAYS_INLINE typename O::V SecondHashW(const typename O::V* w) {
 
 template <class O, int T>
 NF_ALWAYS_INLINE void SecondHashRound(SecondHashState<O>& st) {
-    using V = typename O::V;
     auto& w = st.w;
     constexpr int i = T;
     if constexpr (i < 8) {
