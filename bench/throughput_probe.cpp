@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
     using namespace nonceforge::miner::cpu;
-    double seconds = 0.02;
+    double seconds = 0.002;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
             char* end = nullptr;

@@ -105,7 +105,7 @@ double TimeIt(void (*fn)(uint64_t), uint64_t n) {
 }
 
 // Operations per second of `fn` (ops_per_iter each iteration): iterations doubled until a run
-// takes `seconds`, then the fastest of three runs.
+// takes `seconds`, then the fastest of five runs: short runs, so that some escape preemption.
 double OpsPerSecond(void (*fn)(uint64_t), double ops_per_iter, double seconds) {
     uint64_t n = 16;
     double t = TimeIt(fn, n);
@@ -114,7 +114,7 @@ double OpsPerSecond(void (*fn)(uint64_t), double ops_per_iter, double seconds) {
         t = TimeIt(fn, n);
     }
     double best = t;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
         best = std::min(best, TimeIt(fn, n));
     }
     return double(n) * ops_per_iter / best;

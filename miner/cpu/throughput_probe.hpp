@@ -39,7 +39,7 @@ struct ThroughputProbe {
 };
 
 // Measures every class this CPU has; `seconds_per_class` is the time spent on each timed run
-// (three runs per class, the fastest kept). About 20 classes: 2 ms each gives about 0.15 s.
+// (five runs per class, the fastest kept). About 20 classes: 2 ms each gives about 0.25 s.
 ThroughputProbe MeasureThroughput(const CpuFeatures& features, double seconds_per_class = 0.002);
 
 // Vector operations per nonce of a scan path, by class.
