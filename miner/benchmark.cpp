@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -16,6 +17,7 @@
 
 #include "miner/cpu/cpu_backend.hpp"
 #include "miner/cpu/cpu_features.hpp"
+#include "miner/cpu/throughput_probe.hpp"
 #if NF_HAVE_CUDA
 #include "miner/cuda/cuda_backend.hpp"
 #endif
@@ -191,6 +193,29 @@ BenchmarkRow MeasureGpu(miner::cuda::CudaBackend& backend, const BenchmarkOption
 }
 #endif
 
+std::string ProbeSummary(const miner::cpu::ThroughputProbe& p) {
+    std::string out;
+    auto add = [&](const char* name, double v) {
+        if (v > 0) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%s%s %.2f", out.empty() ? "" : ", ", name, v);
+            out += buf;
+        }
+    };
+    add("vpaddd zmm", p.add512);
+    add("vpternlogd zmm", p.tern512);
+    add("vprord zmm", p.ror512);
+    add("vpsrld zmm", p.shift512);
+    add("vprord+vpsrld zmm", p.rorshift512);
+    add("vpaddd ymm", p.add256);
+    add("vpxor ymm", p.xor256);
+    add("vpsrld ymm", p.shift256);
+    add("sha256rnds2", p.rnds2);
+    add("sha256msg1", p.msg1);
+    add("sha256msg2", p.msg2);
+    return out;
+}
+
 } // namespace
 
 std::string FormatHashrate(double hps) {
@@ -223,6 +248,12 @@ BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
     report.unavailable.insert(report.unavailable.end(), sel.failed.begin(), sel.failed.end());
 
     const std::vector<std::string> measured = options.cpu ? sel.usable : std::vector<std::string>{};
+    std::optional<miner::cpu::ThroughputProbe> probe;
+    if (options.probe && !measured.empty()) {
+        probe = miner::cpu::MeasureThroughput(features);
+        report.probe_clock_hz = probe->clock_hz;
+        report.probe_summary = ProbeSummary(*probe);
+    }
     for (const std::string& name : measured) {
         const miner::cpu::CpuImpl& impl = *miner::cpu::FindCpuImpl(name);
         std::vector<unsigned> counts;
@@ -234,6 +265,13 @@ BenchmarkReport RunBenchmark(const BenchmarkOptions& options,
         }
         for (unsigned n : counts) {
             BenchmarkRow row = MeasureCpu(impl, n, options);
+            if (probe) {
+                if (const auto bound = miner::cpu::ScanBound(impl.name, *probe)) {
+                    row.bound_hps = bound->hashes_per_second;
+                    row.bound_limit = bound->limit;
+                    row.percent_of_bound = 100.0 * row.median_hps / n / bound->hashes_per_second;
+                }
+            }
             if (progress) {
                 progress(row.impl + " x" + std::to_string(n) + ": " +
                          FormatHashrate(row.median_hps));
@@ -269,6 +307,10 @@ nlohmann::json BenchmarkReport::ToJson() const {
     j["cpu"] = {{"brand", cpu_brand}, {"features", cpu_features}, {"logical_cpus", logical_cpus}};
     j["chosen_cpu_impl"] = chosen_impl;
     j["unavailable"] = unavailable;
+    if (probe_clock_hz > 0) {
+        j["throughput_probe"] = {{"clock_hz", probe_clock_hz},
+                                 {"instructions_per_cycle", probe_summary}};
+    }
     j["rows"] = nlohmann::json::array();
     for (const auto& r : rows) {
         j["rows"].push_back({{"backend", r.backend},
@@ -282,6 +324,11 @@ nlohmann::json BenchmarkReport::ToJson() const {
                              {"hashes", r.hashes},
                              {"seconds", r.seconds},
                              {"intervals", r.intervals}});
+        if (r.bound_hps > 0) {
+            j["rows"].back()["bound_hashes_per_second_per_core"] = r.bound_hps;
+            j["rows"].back()["bound_limit"] = r.bound_limit;
+            j["rows"].back()["percent_of_bound"] = r.percent_of_bound;
+        }
     }
     return j;
 }
@@ -291,16 +338,33 @@ std::string BenchmarkReport::ToTable() const {
     out << "CPU: " << cpu_brand << " (" << logical_cpus << " logical CPUs; " << cpu_features
         << ")\n";
     out << "Mining would use: cpu/" << (chosen_impl.empty() ? "none" : chosen_impl) << "\n\n";
-    char line[160];
-    std::snprintf(line, sizeof line, "%-8s %-18s %7s %14s %14s %14s %14s\n", "backend", "impl",
-                  "threads", "median", "min", "max", "per thread");
+    char line[200];
+    std::snprintf(line, sizeof line, "%-8s %-18s %7s %14s %14s %14s %14s %14s %9s\n", "backend",
+                  "impl", "threads", "median", "min", "max", "per thread", "bound/core",
+                  "of bound");
     out << line;
     for (const auto& r : rows) {
-        std::snprintf(line, sizeof line, "%-8s %-18s %7u %14s %14s %14s %14s\n", r.backend.c_str(),
-                      r.impl.c_str(), r.threads, FormatHashrate(r.median_hps).c_str(),
-                      FormatHashrate(r.min_hps).c_str(), FormatHashrate(r.max_hps).c_str(),
-                      FormatHashrate(r.median_hps / r.threads).c_str());
+        char pct[16] = "-";
+        if (r.bound_hps > 0) {
+            std::snprintf(pct, sizeof pct, "%.0f %%", r.percent_of_bound);
+        }
+        std::snprintf(line, sizeof line, "%-8s %-18s %7u %14s %14s %14s %14s %14s %9s\n",
+                      r.backend.c_str(), r.impl.c_str(), r.threads,
+                      FormatHashrate(r.median_hps).c_str(), FormatHashrate(r.min_hps).c_str(),
+                      FormatHashrate(r.max_hps).c_str(),
+                      FormatHashrate(r.median_hps / r.threads).c_str(),
+                      r.bound_hps > 0 ? FormatHashrate(r.bound_hps).c_str() : "-", pct);
         out << line;
+    }
+    if (probe_clock_hz > 0) {
+        char clock[96];
+        std::snprintf(clock, sizeof clock,
+                      "\nBound: per core at %.2f GHz (dependent add chain), from instructions "
+                      "per cycle: ",
+                      probe_clock_hz / 1e9);
+        out << clock << probe_summary
+            << "\n(the largest of each class's operations / its rate and all vector ALU "
+               "operations / the fastest rate; % of bound: median per thread over it)\n";
     }
     for (const auto& u : unavailable) {
         out << "not measured: " << u << "\n";

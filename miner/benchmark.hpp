@@ -19,6 +19,8 @@ struct BenchmarkOptions {
     bool cpu = true;                // measure the CPU implementations
     bool cuda = true;               // measure CUDA GPUs (when built with CUDA), a row each
     std::vector<int> cuda_devices;  // empty: every device
+    bool probe = true;              // measure this core's instruction throughput (about 0.2 s)
+                                    // and show each CPU path's bound and "% of bound"
 };
 
 struct BenchmarkRow {
@@ -32,6 +34,11 @@ struct BenchmarkRow {
     uint64_t hashes = 0;
     double seconds = 0;
     int intervals = 0;
+    // CPU rows with the probe: the path's bound on one core (miner/cpu/throughput_probe.hpp),
+    // the class that sets it, and the per-thread median as a percentage of it (0: no bound).
+    double bound_hps = 0;
+    std::string bound_limit;
+    double percent_of_bound = 0;
 };
 
 struct BenchmarkReport {
@@ -41,6 +48,8 @@ struct BenchmarkReport {
     std::string chosen_impl;              // what mining would use
     std::vector<std::string> unavailable; // "name: reason"
     std::vector<BenchmarkRow> rows;
+    double probe_clock_hz = 0; // the probe's core clock (0: no probe)
+    std::string probe_summary; // "vpaddd zmm 4.00/cycle, ..."
 
     nlohmann::json ToJson() const;
     std::string ToTable() const;

@@ -89,6 +89,8 @@ Command AddBenchmarkCommand(CLI::App& root) {
         ->check(Count(1, 4096));
     cmd->add_flag("--cpu-affinity", args->options.pin_threads, "Pin worker i to CPU i");
     cmd->add_flag("--no-cpu", args->no_cpu, "Do not measure the CPU implementations");
+    cmd->add_flag("!--no-probe", args->options.probe,
+                  "Skip the instruction-throughput probe (no bound and % of bound columns)");
     args->cuda =
         cmd->add_option("--cuda", args->options.cuda_devices,
                         "Measure these CUDA GPUs (default: every GPU, when built with CUDA)")

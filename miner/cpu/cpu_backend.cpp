@@ -52,7 +52,7 @@ uint32_t ChunkFor(const CpuImpl& impl) {
     return impl.lanes * 256;
 }
 
-// Hashes per second of `impl` on this thread: the best of a few short rounds over a fixed
+// Hashes per second of `impl` on this thread, one timed round at a time over a fixed
 // header, with the target of a real share (survivors are rare, as when mining).
 class SpeedRace {
 public:
@@ -67,8 +67,8 @@ public:
         m_precomp = core::MakeScanPrecomp(midstate, header + 64, 0);
     }
 
-    // One timed round of about `budget`; keeps the best rate seen for the implementation.
-    void Round(const CpuImpl& impl, std::chrono::microseconds budget, double& best) {
+    // One timed round of about `budget`: the rate of `impl` over it, in hashes per second.
+    double Round(const CpuImpl& impl, std::chrono::microseconds budget) {
         using Clock = std::chrono::steady_clock;
         const uint32_t chunk = ChunkFor(impl);
         std::vector<uint32_t> out(chunk + impl.lanes);
@@ -81,7 +81,7 @@ public:
             hashes += chunk;
             elapsed = Clock::now() - start;
         } while (elapsed < budget);
-        best = std::max(best, double(hashes) / std::chrono::duration<double>(elapsed).count());
+        return double(hashes) / std::chrono::duration<double>(elapsed).count();
     }
 
 private:
@@ -89,11 +89,43 @@ private:
     uint32_t m_next = 0;
 };
 
-constexpr int RACE_ROUNDS = 3;
-constexpr std::chrono::microseconds RACE_ROUND{10'000};
+// Each path runs one unmeasured warm-up round (caches, the vector unit's power state), then
+// RACE_ROUNDS rounds interleaved across the paths; its rate is the median of those, so one burst
+// (or one round slowed by other load) decides nothing.
+constexpr int RACE_ROUNDS = 5;
+constexpr std::chrono::microseconds RACE_WARMUP{4'000};
+constexpr std::chrono::microseconds RACE_ROUND{12'000};
 constexpr double RACE_MARGIN = 1.03; // a later path must be this much faster to win
 
 } // namespace
+
+double MedianRate(std::vector<double> rounds) {
+    if (rounds.empty()) {
+        return 0.0;
+    }
+    std::sort(rounds.begin(), rounds.end());
+    const std::size_t n = rounds.size();
+    return n % 2 == 1 ? rounds[n / 2] : (rounds[n / 2 - 1] + rounds[n / 2]) / 2.0;
+}
+
+RaceOutcome PickBySustainedRate(std::span<const std::vector<double>> rounds_per_path,
+                                double margin) {
+    RaceOutcome outcome;
+    for (const auto& rounds : rounds_per_path) {
+        outcome.rates.push_back(MedianRate(rounds));
+    }
+    if (outcome.rates.empty()) {
+        return outcome;
+    }
+    double best = outcome.rates.front();
+    for (std::size_t i = 1; i < outcome.rates.size(); ++i) {
+        if (outcome.rates[i] > best * margin) {
+            best = outcome.rates[i];
+            outcome.chosen = i;
+        }
+    }
+    return outcome;
+}
 
 std::span<const CpuImpl> AllCpuImpls() {
     return IMPLS;
@@ -143,19 +175,18 @@ CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced,
     // Rounds interleaved across the paths, so that a burst of other load or a clock change
     // does not fall on one path only.
     SpeedRace speed;
-    sel.measured_rate.assign(usable.size(), 0.0);
+    for (const CpuImpl* impl : usable) {
+        speed.Round(*impl, RACE_WARMUP);
+    }
+    std::vector<std::vector<double>> rounds(usable.size());
     for (int r = 0; r < RACE_ROUNDS; ++r) {
         for (std::size_t i = 0; i < usable.size(); ++i) {
-            speed.Round(*usable[i], RACE_ROUND, sel.measured_rate[i]);
+            rounds[i].push_back(speed.Round(*usable[i], RACE_ROUND));
         }
     }
-    double best = sel.measured_rate.front();
-    for (std::size_t i = 1; i < usable.size(); ++i) {
-        if (sel.measured_rate[i] > best * RACE_MARGIN) {
-            best = sel.measured_rate[i];
-            sel.chosen = usable[i];
-        }
-    }
+    RaceOutcome outcome = PickBySustainedRate(rounds, RACE_MARGIN);
+    sel.measured_rate = std::move(outcome.rates);
+    sel.chosen = usable[outcome.chosen];
     return sel;
 }
 

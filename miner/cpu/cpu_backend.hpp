@@ -42,11 +42,25 @@ struct CpuSelection {
 
 // Detects, self-tests and picks. With `forced` set, that implementation is chosen when it is
 // usable, and `chosen` is null with the reason in `failed`/`unsupported` otherwise. Without it,
-// when several paths are usable and `race` is set, each is timed briefly on this thread (about
-// 30 ms each) and the fastest is chosen; a path listed earlier (AllCpuImpls order) keeps the
+// when several paths are usable and `race` is set, each is timed on this thread (a warm-up
+// round, then five rounds of 12 ms interleaved across the paths, about 65 ms each) and picked
+// by its median round (PickBySustainedRate); a path listed earlier (AllCpuImpls order) keeps the
 // place unless a later one is more than 3 % faster, so noise does not flip the choice.
 CpuSelection SelectCpuImpl(const CpuFeatures& features, std::string_view forced = {},
                            bool race = true);
+
+// The median of a path's round rates (0 for none).
+double MedianRate(std::vector<double> rounds);
+
+struct RaceOutcome {
+    std::size_t chosen = 0;    // index into the paths
+    std::vector<double> rates; // each path's median rate, in path order
+};
+// The race's decision over measured rounds (rounds_per_path[i]: path i's rates, any unit): each
+// path's sustained rate is the median of its rounds, and a later path replaces the best so far
+// only when its median is more than `margin` times it. A burst in one round changes no median.
+RaceOutcome PickBySustainedRate(std::span<const std::vector<double>> rounds_per_path,
+                                double margin);
 
 class CpuBackend final : public miner::HashBackend {
 public:

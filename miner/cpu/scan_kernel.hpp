@@ -142,6 +142,45 @@ NF_ALWAYS_INLINE void Round(typename O::V* s, typename O::V kw) {
     h = O::Add(t1, t2);
 }
 
+// Message word W[I] (18 <= I < 64) of the first hash's block 2 for the nonce word `nonce` (W3),
+// from the words before it in w[16..I-1]; W4..W15 are padding, folded at compile time.
+template <class O, int I>
+NF_ALWAYS_INLINE typename O::V FirstHashW(const nonceforge::core::ScanPrecomp& p,
+                                          typename O::V nonce, const typename O::V* w) {
+    using V = typename O::V;
+    constexpr int i = I;
+    if constexpr (i == 18) {
+        return O::Add(O::Set1(p.w18_base), O::sigma0(nonce));
+    } else if constexpr (i == 19) {
+        return O::Add(O::Set1(p.w19_base), nonce);
+    } else {
+        // W[i] = sigma1(W[i-2]) + W[i-7] + sigma0(W[i-15]) + W[i-16]
+        V x = O::sigma1(w[i - 2]);
+        if constexpr (i - 7 >= 16) {
+            x = O::Add(x, w[i - 7]);
+        } else if constexpr (FIRST_PAD(i - 7) != 0) {
+            x = O::Add(x, O::Set1(FIRST_PAD(i - 7)));
+        }
+        if constexpr (i == 31) {
+            x = O::Add(x, O::Set1(p.w31_const));
+        } else if constexpr (i == 32) {
+            x = O::Add(x, O::Set1(p.w32_const));
+        } else {
+            if constexpr (i - 15 >= 16) {
+                x = O::Add(x, O::sigma0(w[i - 15]));
+            } else if constexpr (FIRST_PAD(i - 15) != 0) {
+                x = O::Add(x, O::Set1(s0(FIRST_PAD(i - 15))));
+            }
+            if constexpr (i - 16 >= 16) {
+                x = O::Add(x, w[i - 16]);
+            } else if constexpr (FIRST_PAD(i - 16) != 0) {
+                x = O::Add(x, O::Set1(FIRST_PAD(i - 16)));
+            }
+        }
+        return x;
+    }
+}
+
 // Rounds 4..63 of the first hash's block 2, then the feed-forward: out[i] = midstate + state.
 // `nonce` is the message word W3, i.e. the byte-swapped header nonce.
 template <class O>
@@ -171,36 +210,7 @@ NF_ALWAYS_INLINE void FirstHashBlock2(const nonceforge::core::ScanPrecomp& p, ty
     w[17] = O::Set1(p.w17);
     Unroll<18, 64>([&](auto t) NF_LAMBDA_INLINE {
         constexpr int i = t.value;
-        if constexpr (i == 18) {
-            w[i] = O::Add(O::Set1(p.w18_base), O::sigma0(nonce));
-        } else if constexpr (i == 19) {
-            w[i] = O::Add(O::Set1(p.w19_base), nonce);
-        } else {
-            // W[i] = sigma1(W[i-2]) + W[i-7] + sigma0(W[i-15]) + W[i-16]
-            V x = O::sigma1(w[i - 2]);
-            if constexpr (i - 7 >= 16) {
-                x = O::Add(x, w[i - 7]);
-            } else if constexpr (FIRST_PAD(i - 7) != 0) {
-                x = O::Add(x, O::Set1(FIRST_PAD(i - 7)));
-            }
-            if constexpr (i == 31) {
-                x = O::Add(x, O::Set1(p.w31_const));
-            } else if constexpr (i == 32) {
-                x = O::Add(x, O::Set1(p.w32_const));
-            } else {
-                if constexpr (i - 15 >= 16) {
-                    x = O::Add(x, O::sigma0(w[i - 15]));
-                } else if constexpr (FIRST_PAD(i - 15) != 0) {
-                    x = O::Add(x, O::Set1(s0(FIRST_PAD(i - 15))));
-                }
-                if constexpr (i - 16 >= 16) {
-                    x = O::Add(x, w[i - 16]);
-                } else if constexpr (FIRST_PAD(i - 16) != 0) {
-                    x = O::Add(x, O::Set1(FIRST_PAD(i - 16)));
-                }
-            }
-            w[i] = x;
-        }
+        w[i] = FirstHashW<O, i>(p, nonce, w);
         Round<O, i>(s, O::Add(w[i], O::Set1(K[i])));
     });
 
@@ -211,15 +221,22 @@ NF_ALWAYS_INLINE void FirstHashBlock2(const nonceforge::core::ScanPrecomp& p, ty
 }
 
 // The second SHA-256 over the 32-byte first hash, stopped as soon as H7 (the hash's most
-// significant word, bytes 28..31) is known: H7 = IV7 + e after round 60.
+// significant word, bytes 28..31) is known: H7 = IV7 + e after round 60. In steps, so that a
+// caller can interleave it with other work: SecondHashBegin (round 0), SecondHashRound<T> for
+// T = 1..59 in order, SecondHashEnd (round 60, H7); SecondHashTop does all of them.
 template <class O>
-NF_ALWAYS_INLINE typename O::V SecondHashTop(const typename O::V in[8]) {
-    using V = typename O::V;
-    V w[61];
+struct SecondHashState {
+    typename O::V s[8];
+    typename O::V w[61];
+};
+
+template <class O>
+NF_ALWAYS_INLINE void SecondHashBegin(const typename O::V in[8], SecondHashState<O>& st) {
+    auto& w = st.w;
+    auto& s = st.s;
     for (int i = 0; i < 8; ++i) {
         w[i] = in[i];
     }
-    V s[8];
     // Round 0 from the IV: a1 = const + W0, e1 = const + W0; roles for t = 1.
     s[(8 - 1) % 8] = O::Add(O::Set1(SECOND_R0_A), w[0]);
     s[(9 - 1) % 8] = O::Set1(IV[0]);
@@ -229,50 +246,68 @@ NF_ALWAYS_INLINE typename O::V SecondHashTop(const typename O::V in[8]) {
     s[(13 - 1) % 8] = O::Set1(IV[4]);
     s[(14 - 1) % 8] = O::Set1(IV[5]);
     s[(15 - 1) % 8] = O::Set1(IV[6]);
+}
 
-    Unroll<1, 8>([&](auto t) NF_LAMBDA_INLINE {
-        Round<O, t.value>(s, O::Add(w[t.value], O::Set1(K[t.value])));
-    });
-    Unroll<8, 16>([&](auto t) NF_LAMBDA_INLINE {
-        Round<O, t.value>(s, O::Set1(K[t.value] + SECOND_PAD(t.value)));
-    });
-    Unroll<16, 60>([&](auto t) NF_LAMBDA_INLINE {
-        constexpr int i = t.value;
-        // W[i] = sigma1(W[i-2]) + W[i-7] + sigma0(W[i-15]) + W[i-16], with W8..W15 constant
-        // (W16 and W17 still read W14 = 0 and W15 = 256 as their W[i-2]).
-        V x;
-        if constexpr (i - 2 < 16) {
-            x = w[i - 16];
-            if constexpr (SECOND_PAD(i - 2) != 0) {
-                x = O::Add(x, O::Set1(s1(SECOND_PAD(i - 2))));
-            }
-        } else {
-            x = O::sigma1(w[i - 2]);
+// Message word W[I] (16 <= I <= 60) of the second hash from w[0..7] (the first hash) and
+// w[16..I-1]; W8..W15 are padding, folded at compile time.
+template <class O, int I>
+NF_ALWAYS_INLINE typename O::V SecondHashW(const typename O::V* w) {
+    using V = typename O::V;
+    constexpr int i = I;
+    // W[i] = sigma1(W[i-2]) + W[i-7] + sigma0(W[i-15]) + W[i-16], with W8..W15 constant
+    // (W16 and W17 still read W14 = 0 and W15 = 256 as their W[i-2]).
+    V x;
+    if constexpr (i - 2 < 16) {
+        x = w[i - 16];
+        if constexpr (SECOND_PAD(i - 2) != 0) {
+            x = O::Add(x, O::Set1(s1(SECOND_PAD(i - 2))));
         }
-        if constexpr (i - 7 >= 8 && i - 7 < 16) {
-            if constexpr (SECOND_PAD(i - 7) != 0) {
-                x = O::Add(x, O::Set1(SECOND_PAD(i - 7)));
-            }
-        } else {
-            x = O::Add(x, w[i - 7]);
+    } else {
+        x = O::sigma1(w[i - 2]);
+    }
+    if constexpr (i - 7 >= 8 && i - 7 < 16) {
+        if constexpr (SECOND_PAD(i - 7) != 0) {
+            x = O::Add(x, O::Set1(SECOND_PAD(i - 7)));
         }
-        if constexpr (i - 15 >= 8 && i - 15 < 16) {
-            if constexpr (SECOND_PAD(i - 15) != 0) {
-                x = O::Add(x, O::Set1(s0(SECOND_PAD(i - 15))));
-            }
-        } else {
-            x = O::Add(x, O::sigma0(w[i - 15]));
+    } else {
+        x = O::Add(x, w[i - 7]);
+    }
+    if constexpr (i - 15 >= 8 && i - 15 < 16) {
+        if constexpr (SECOND_PAD(i - 15) != 0) {
+            x = O::Add(x, O::Set1(s0(SECOND_PAD(i - 15))));
         }
-        if constexpr (i - 16 >= 8 && i - 16 < 16) {
-            if constexpr (SECOND_PAD(i - 16) != 0) {
-                x = O::Add(x, O::Set1(SECOND_PAD(i - 16)));
-            }
-        } else if constexpr (i - 2 >= 16) { // else W[i-16] already started x
-            x = O::Add(x, w[i - 16]);
+    } else {
+        x = O::Add(x, O::sigma0(w[i - 15]));
+    }
+    if constexpr (i - 16 >= 8 && i - 16 < 16) {
+        if constexpr (SECOND_PAD(i - 16) != 0) {
+            x = O::Add(x, O::Set1(SECOND_PAD(i - 16)));
         }
-        w[i] = x;
-        Round<O, i>(s, O::Add(w[i], O::Set1(K[i])));
-    });
+    } else if constexpr (i - 2 >= 16) { // else W[i-16] already started x
+        x = O::Add(x, w[i - 16]);
+    }
+    return x;
+}
+
+template <class O, int T>
+NF_ALWAYS_INLINE void SecondHashRound(SecondHashState<O>& st) {
+    auto& w = st.w;
+    constexpr int i = T;
+    if constexpr (i < 8) {
+        Round<O, i>(st.s, O::Add(w[i], O::Set1(K[i])));
+    } else if constexpr (i < 16) {
+        Round<O, i>(st.s, O::Set1(K[i] + SECOND_PAD(i)));
+    } else {
+        w[i] = SecondHashW<O, i>(w);
+        Round<O, i>(st.s, O::Add(w[i], O::Set1(K[i])));
+    }
+}
+
+template <class O>
+NF_ALWAYS_INLINE typename O::V SecondHashEnd(SecondHashState<O>& st) {
+    using V = typename O::V;
+    auto& w = st.w;
+    auto& s = st.s;
     // Round 60: only e matters. Roles for t = 60: d = s[(11 - 4) % 8], e = s[(12 - 4) % 8] ...
     constexpr int T = 60;
     V w60 = O::Add(O::Add(O::sigma1(w[58]), w[53]), O::Add(O::sigma0(w[45]), w[44]));
@@ -283,6 +318,14 @@ NF_ALWAYS_INLINE typename O::V SecondHashTop(const typename O::V in[8]) {
     V& h = s[(15 - T % 8) % 8];
     V t1 = O::Add(O::Add(h, O::Sigma1(e)), O::Add(O::Ch(e, f, g), O::Add(w60, O::Set1(K[60]))));
     return O::Add(O::Add(d, t1), O::Set1(IV[7]));
+}
+
+template <class O>
+NF_ALWAYS_INLINE typename O::V SecondHashTop(const typename O::V in[8]) {
+    SecondHashState<O> st;
+    SecondHashBegin<O>(in, st);
+    Unroll<1, 60>([&](auto t) NF_LAMBDA_INLINE { SecondHashRound<O, t.value>(st); });
+    return SecondHashEnd<O>(st);
 }
 
 // Scans [first, first + count) and writes the nonces whose H7 passes the top-word filter to

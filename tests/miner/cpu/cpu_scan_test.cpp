@@ -115,6 +115,36 @@ TEST(CpuSelection, TheFastestPathWinsTheStartUpRaceWithinItsMargin) {
     EXPECT_EQ(unraced.chosen->name, unraced.usable.front()) << "without a race, list order";
 }
 
+// The race decides on sustained rates: one burst round of a path (as avx512-16way-x2 once showed
+// at start-up, 21.7 MH/s sustained against 34.9) must not win it the race.
+TEST(CpuSelection, TheRacePicksTheMedianRateNotABurst) {
+    const std::vector<std::vector<double>> rounds = {
+        {21.7, 60.0, 21.5, 21.9, 21.6}, // listed first, one burst round
+        {34.9, 34.6, 12.0, 35.1, 34.8}, // one round slowed by other load
+    };
+    const auto outcome = miner::cpu::PickBySustainedRate(rounds, 1.03);
+    EXPECT_EQ(outcome.chosen, 1u);
+    ASSERT_EQ(outcome.rates.size(), 2u);
+    EXPECT_DOUBLE_EQ(outcome.rates[0], 21.7);
+    EXPECT_DOUBLE_EQ(outcome.rates[1], 34.8);
+}
+
+TEST(CpuSelection, AnEarlierPathKeepsItsPlaceWithinTheMargin) {
+    const std::vector<std::vector<double>> rounds = {
+        {100, 101, 99},  // median 100
+        {102, 102, 103}, // median 102: within 3 %
+        {98, 150, 97},   // median 98
+    };
+    EXPECT_EQ(miner::cpu::PickBySustainedRate(rounds, 1.03).chosen, 0u);
+    EXPECT_EQ(miner::cpu::PickBySustainedRate(rounds, 1.01).chosen, 1u);
+}
+
+TEST(CpuSelection, MedianOfEvenAndEmptyRounds) {
+    EXPECT_DOUBLE_EQ(miner::cpu::MedianRate({4, 1, 3, 2}), 2.5);
+    EXPECT_DOUBLE_EQ(miner::cpu::MedianRate({}), 0.0);
+    EXPECT_TRUE(miner::cpu::PickBySustainedRate({}, 1.03).rates.empty());
+}
+
 TEST(CpuSelection, ForcedImplementationIsChosenOrExplained) {
     auto sel = miner::cpu::SelectCpuImpl(Features(), "generic");
     ASSERT_NE(sel.chosen, nullptr);

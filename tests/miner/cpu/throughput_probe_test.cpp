@@ -1,0 +1,91 @@
+// The bound model of miner/cpu/throughput_probe.hpp on made-up throughputs, and the probe on
+// this machine (plausible ranges only: its figures depend on the CPU and its load).
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "miner/cpu/throughput_probe.hpp"
+
+namespace {
+
+using namespace nonceforge::miner::cpu;
+
+ThroughputProbe FakeProbe() {
+    ThroughputProbe p;
+    p.clock_hz = 3e9;
+    p.add512 = 4;
+    p.tern512 = 4;
+    p.ror512 = 2;
+    p.shift512 = 2;
+    p.rorshift512 = 2;
+    p.rnds2 = 0.5;
+    p.msg1 = 1;
+    p.msg2 = 1;
+    p.add128 = 4;
+    return p;
+}
+
+TEST(ThroughputBound, IsTheLargestOfTheClassLimits) {
+    const auto mix = ScanOpMix("avx512-16way");
+    ASSERT_TRUE(mix.has_value());
+    EXPECT_GT(mix->add, 0);
+    EXPECT_GT(mix->rot, mix->shift) << "three rotates per Sigma, two per sigma";
+    const auto bound = ScanBound("avx512-16way", FakeProbe());
+    ASSERT_TRUE(bound.has_value());
+    const double alu = mix->add + mix->logic + mix->rot + mix->shift + mix->other;
+    const double expected = std::max(alu / 4, (mix->rot + mix->shift) / 2);
+    EXPECT_DOUBLE_EQ(bound->cycles_per_nonce, expected);
+    EXPECT_DOUBLE_EQ(bound->hashes_per_second, 3e9 / expected);
+
+    // Halve the rotate rate: rotates alone now set it.
+    ThroughputProbe slow_rotates = FakeProbe();
+    slow_rotates.ror512 = 0.5;
+    const auto b2 = ScanBound("avx512-16way", slow_rotates);
+    ASSERT_TRUE(b2.has_value());
+    EXPECT_DOUBLE_EQ(b2->cycles_per_nonce, std::max(expected, mix->rot / 0.5));
+    EXPECT_EQ(b2->limit, "rotates");
+}
+
+TEST(ThroughputBound, InterleavedStreamsHaveTheSameMixPerNonce) {
+    const auto one = ScanOpMix("avx512-16way");
+    const auto two = ScanOpMix("avx512-16way-x2");
+    const auto vl = ScanOpMix("avx512vl-8way");
+    ASSERT_TRUE(one && two && vl);
+    EXPECT_DOUBLE_EQ(one->Total(), two->Total());
+    EXPECT_DOUBLE_EQ(vl->Total(), 2 * one->Total()) << "eight lanes a vector instead of sixteen";
+}
+
+TEST(ThroughputBound, ShaNiIsBoundByItsRounds) {
+    const auto bound = ScanBound("sha-ni-8way", FakeProbe());
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_DOUBLE_EQ(bound->cycles_per_nonce, 62 / 0.5);
+    EXPECT_EQ(bound->limit, "sha256rnds2");
+}
+
+TEST(ThroughputBound, NoBoundWithoutTheMeasurementOrTheModel) {
+    ThroughputProbe no_sha = FakeProbe();
+    no_sha.rnds2 = 0;
+    EXPECT_FALSE(ScanBound("sha-ni-2way", no_sha).has_value());
+    EXPECT_FALSE(ScanBound("generic", FakeProbe()).has_value());
+    EXPECT_FALSE(ScanBound("avx512-16way", ThroughputProbe{}).has_value());
+}
+
+TEST(ThroughputProbeRun, GivesPlausibleFiguresOnThisMachine) {
+    const CpuFeatures f = DetectCpuFeatures();
+    const ThroughputProbe p = MeasureThroughput(f, 0.001);
+#if defined(__x86_64__)
+    EXPECT_GT(p.clock_hz, 2e8);
+    EXPECT_LT(p.clock_hz, 1e10);
+    if (f.avx2) {
+        EXPECT_GT(p.add256, 0.1);
+        EXPECT_LT(p.add256, 16) << "more than 16 vector adds a cycle: the clock is wrong";
+    } else {
+        EXPECT_EQ(p.add256, 0);
+    }
+    EXPECT_LT(p.seconds, 5.0);
+#else
+    EXPECT_EQ(p.clock_hz, 0);
+#endif
+}
+
+} // namespace
