@@ -219,8 +219,8 @@ awaitable<bool> GbtJobSource::StartUp(RpcClient& rpc) {
     const std::string where = m_config.url.ToString();
     unsigned failures = 0;
     while (!m_stopping) {
-        auto r = co_await rpc.Call("getblockchaininfo", nlohmann::json::array(),
-                                   m_config.call_timeout);
+        auto r =
+            co_await rpc.Call("getblockchaininfo", nlohmann::json::array(), m_config.call_timeout);
         if (m_stopping) {
             co_return false;
         }
@@ -347,7 +347,8 @@ awaitable<void> GbtJobSource::Run() {
             }
         }
         if (!hash) {
-            Log(LogLevel::Warn, "getbestblockhash: not a block hash: " + best->dump().substr(0, 80));
+            Log(LogLevel::Warn,
+                "getbestblockhash: not a block hash: " + best->dump().substr(0, 80));
             continue;
         }
         if (!m_current || *hash != m_current->tmpl.previous_block_hash) {
@@ -515,8 +516,8 @@ awaitable<void> GbtJobSource::LongPoll() {
         failures = 0;
         auto tmpl = ParseBlockTemplate(*r);
         if (!tmpl) {
-            Log(LogLevel::Warn, "long poll: the node's block template is not usable: " +
-                                    tmpl.error());
+            Log(LogLevel::Warn,
+                "long poll: the node's block template is not usable: " + tmpl.error());
             lpid.clear();
             co_await Sleep(m_lp_wake, Backoff(++failures));
             continue;
@@ -533,9 +534,8 @@ awaitable<void> GbtJobSource::LongPoll() {
 // ---- shares and blocks ----
 
 void GbtJobSource::Submit(core::Share share) {
-    asio::post(m_executor, [this, share = std::move(share)]() mutable {
-        HandleShare(std::move(share));
-    });
+    asio::post(m_executor,
+               [this, share = std::move(share)]() mutable { HandleShare(std::move(share)); });
 }
 
 void GbtJobSource::HandleShare(core::Share share) {
@@ -589,8 +589,8 @@ void GbtJobSource::HandleShare(core::Share share) {
         if (out) {
             saved = " (saved as " + path.string() + ")";
         } else {
-            Log(LogLevel::Error, "cannot write the found block to " + path.string() +
-                                     "; sending it anyway");
+            Log(LogLevel::Error,
+                "cannot write the found block to " + path.string() + "; sending it anyway");
         }
     }
     Log(LogLevel::Info, "block found at height " + std::to_string(t.height) + ": " + b.hash +
@@ -604,6 +604,63 @@ void GbtJobSource::HandleShare(core::Share share) {
     m_sub_wake.cancel();
 }
 
+// submitblock's reply as the block's verdict; false: not decided (the node cannot be reached
+// and the tip has not moved), send it again later.
+bool GbtJobSource::OnSubmitReply(const PendingBlock& b, const RpcResult<nlohmann::json>& r,
+                                 Clock::duration latency) {
+    const uint32_t height = b.entry->tmpl.height;
+    const std::string block = "block " + b.hash + " at height " + std::to_string(height);
+    auto count = [this](uint64_t miner::SoloStatus::*field) {
+        std::lock_guard lock(m_mutex);
+        ++((*m_status.solo).*field);
+    };
+    if (r) {
+        SetConnected(true);
+        count(&miner::SoloStatus::blocks_submitted);
+        const nlohmann::json& v = *r;
+        if (v.is_null() || v == "duplicate") {
+            count(&miner::SoloStatus::blocks_accepted);
+            {
+                std::lock_guard lock(m_mutex);
+                m_status.solo->last_block_hash = b.hash;
+            }
+            Log(LogLevel::Info, block + (v.is_null() ? std::string(" accepted by the node")
+                                                     : std::string(": the node already has it "
+                                                                   "(duplicate), counted as "
+                                                                   "accepted")));
+            Verdict(b.share, VerdictKind::Accepted, "", latency);
+            return true;
+        }
+        const std::string reason =
+            v.is_string() ? v.get<std::string>() : "unexpected reply " + v.dump().substr(0, 80);
+        count(&miner::SoloStatus::blocks_rejected);
+        Log(LogLevel::Warn, block + " rejected by the node: " + reason);
+        Verdict(b.share, VerdictKind::Rejected, reason, latency);
+        m_block_found_on.reset(); // the height is still open
+        return true;
+    }
+    const RpcError& e = r.error();
+    if (e.kind == RpcErrorKind::Rpc || !e.Transient()) {
+        count(&miner::SoloStatus::blocks_submitted);
+        count(&miner::SoloStatus::blocks_rejected);
+        Log(LogLevel::Warn, block + ": submitblock failed: " + e.Describe());
+        Verdict(b.share, VerdictKind::Rejected, e.Describe(), latency);
+        m_block_found_on.reset();
+        return true;
+    }
+    if (m_current && m_current->tmpl.height > height) {
+        count(&miner::SoloStatus::blocks_stale);
+        Log(LogLevel::Warn, block +
+                                " given up: the tip moved while the node could not be "
+                                "reached (" +
+                                e.Describe() + ")");
+        Verdict(b.share, VerdictKind::Stale, "the tip moved before the node answered");
+        return true;
+    }
+    SetConnected(false, e.Describe());
+    return false;
+}
+
 awaitable<void> GbtJobSource::Submitter() {
     while (!m_stopping) {
         if (m_blocks.empty()) {
@@ -611,74 +668,22 @@ awaitable<void> GbtJobSource::Submitter() {
             continue;
         }
         const PendingBlock b = m_blocks.front();
-        const uint32_t height = b.entry->tmpl.height;
         unsigned failures = 0;
         bool done = false;
         while (!done && !m_stopping) {
             const auto sent = Clock::now();
-            auto r = co_await m_sub_rpc->Call("submitblock", nlohmann::json::array({b.hex}),
+            nlohmann::json params = nlohmann::json::array();
+            params.push_back(b.hex);
+            auto r = co_await m_sub_rpc->Call("submitblock", std::move(params),
                                               m_config.call_timeout * 2);
             if (m_stopping) {
                 break; // lost, when everything has ended
             }
-            const auto latency = Clock::now() - sent;
-            auto count = [&](uint64_t miner::SoloStatus::*field) {
-                std::lock_guard lock(m_mutex);
-                ++(m_status.solo->*field);
-            };
-            if (r) {
-                SetConnected(true);
-                count(&miner::SoloStatus::blocks_submitted);
-                const nlohmann::json& v = *r;
-                if (v.is_null() || v == "duplicate") {
-                    count(&miner::SoloStatus::blocks_accepted);
-                    {
-                        std::lock_guard lock(m_mutex);
-                        m_status.solo->last_block_hash = b.hash;
-                    }
-                    Log(LogLevel::Info,
-                        "block " + b.hash + " at height " + std::to_string(height) +
-                            (v.is_null() ? " accepted by the node"
-                                         : ": the node already has it (duplicate), counted as "
-                                           "accepted"));
-                    Verdict(b.share, VerdictKind::Accepted, "", latency);
-                } else {
-                    const std::string reason =
-                        v.is_string() ? v.get<std::string>() : "unexpected reply " + v.dump();
-                    count(&miner::SoloStatus::blocks_rejected);
-                    Log(LogLevel::Warn, "block " + b.hash + " at height " +
-                                            std::to_string(height) +
-                                            " rejected by the node: " + reason);
-                    Verdict(b.share, VerdictKind::Rejected, reason, latency);
-                    m_block_found_on.reset(); // the height is still open
-                }
-                done = true;
-            } else if (r.error().kind == RpcErrorKind::Rpc || !r.error().Transient()) {
-                count(&miner::SoloStatus::blocks_submitted);
-                count(&miner::SoloStatus::blocks_rejected);
-                const std::string reason = r.error().Describe();
-                Log(LogLevel::Warn, "block " + b.hash + " at height " + std::to_string(height) +
-                                        ": submitblock failed: " + reason);
-                Verdict(b.share, VerdictKind::Rejected, reason, latency);
-                m_block_found_on.reset();
-                done = true;
-            } else if (m_current && m_current->tmpl.height > height) {
-                {
-                    std::lock_guard lock(m_mutex);
-                    ++m_status.solo->blocks_stale;
-                }
-                Log(LogLevel::Warn, "block " + b.hash + " at height " + std::to_string(height) +
-                                        " given up: the tip moved while the node could not be "
-                                        "reached (" +
-                                        r.error().Describe() + ")");
-                Verdict(b.share, VerdictKind::Stale, "the tip moved before the node answered");
-                done = true;
-            } else {
-                SetConnected(false, r.error().Describe());
+            done = OnSubmitReply(b, r, Clock::now() - sent);
+            if (!done) {
                 const auto wait = Backoff(++failures);
-                Log(LogLevel::Warn, "block " + b.hash + ": submitblock: " +
-                                        r.error().Describe() + "; sending it again in " +
-                                        Secs(wait));
+                Log(LogLevel::Warn, "block " + b.hash + ": submitblock: " + r.error().Describe() +
+                                        "; sending it again in " + Secs(wait));
                 co_await Sleep(m_sub_wake, wait);
             }
         }

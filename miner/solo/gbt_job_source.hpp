@@ -109,6 +109,8 @@ private:
     void Spawn(boost::asio::awaitable<void> task, const char* name);
     void Publish(BlockTemplate tmpl);
     void HandleShare(core::Share share);
+    bool OnSubmitReply(const PendingBlock& b, const RpcResult<nlohmann::json>& r,
+                       std::chrono::steady_clock::duration latency);
     void Verdict(const core::Share& share, core::VerdictKind kind, std::string reason,
                  std::optional<std::chrono::steady_clock::duration> latency = std::nullopt);
     void Fail(std::string why, bool input_error);
@@ -123,12 +125,12 @@ private:
     Handlers m_handlers;
 
     // Network thread only.
-    std::unique_ptr<RpcClient> m_rpc;      // start-up, templates, tip polls
-    std::unique_ptr<RpcClient> m_lp_rpc;   // long polls
-    std::unique_ptr<RpcClient> m_sub_rpc;  // submitblock
-    boost::asio::steady_timer m_wake;      // the tip loop's sleep; cancelled for "now"
-    boost::asio::steady_timer m_lp_wake;   // the long poll's wait for a longpollid
-    boost::asio::steady_timer m_sub_wake;  // the submitter's wait for a block
+    std::unique_ptr<RpcClient> m_rpc;     // start-up, templates, tip polls
+    std::unique_ptr<RpcClient> m_lp_rpc;  // long polls
+    std::unique_ptr<RpcClient> m_sub_rpc; // submitblock
+    boost::asio::steady_timer m_wake;     // the tip loop's sleep; cancelled for "now"
+    boost::asio::steady_timer m_lp_wake;  // the long poll's wait for a longpollid
+    boost::asio::steady_timer m_sub_wake; // the submitter's wait for a block
     std::optional<Chain> m_chain;
     std::vector<uint8_t> m_payout_script;
     std::vector<uint8_t> m_extranonce1;

@@ -34,8 +34,8 @@ std::string Base64(std::string_view in) {
     out.reserve((in.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 2 < in.size(); i += 3) {
-        const uint32_t v = uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 |
-                           uint8_t(in[i + 2]);
+        const uint32_t v =
+            uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
         out += TABLE[v >> 18 & 63];
         out += TABLE[v >> 12 & 63];
         out += TABLE[v >> 6 & 63];
@@ -94,8 +94,8 @@ RpcError FromErrorCode(const boost::system::error_code& ec, const std::string& w
                      what + " closed the connection (" + ec.message() + ")");
     }
     if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
-        return Error(RpcErrorKind::NotJson, "the reply of " + what + " is not HTTP (" +
-                                                ec.message() + ")");
+        return Error(RpcErrorKind::NotJson,
+                     "the reply of " + what + " is not HTTP (" + ec.message() + ")");
     }
     return Error(RpcErrorKind::Network, what + ": " + ec.message());
 }
@@ -255,8 +255,7 @@ core::Expected<RpcCredentials, std::string> ReadCookie(const std::filesystem::pa
     }
     const auto colon = line.find(':');
     if (colon == std::string::npos || colon == 0) {
-        return core::MakeUnexpected("the RPC cookie " + file.string() +
-                                    " is not 'user:password'");
+        return core::MakeUnexpected("the RPC cookie " + file.string() + " is not 'user:password'");
     }
     return RpcCredentials{line.substr(0, colon), line.substr(colon + 1)};
 }
@@ -378,9 +377,9 @@ RpcResult<nlohmann::json> ClassifyReply(unsigned http_status, std::string_view b
             Error(K::Unauthorized, "the node refused the RPC credentials", http_status));
     }
     if (http_status == 403) {
-        return core::MakeUnexpected(Error(
-            K::Forbidden, "the node refuses RPC from this address (see its -rpcallowip)",
-            http_status));
+        return core::MakeUnexpected(
+            Error(K::Forbidden, "the node refuses RPC from this address (see its -rpcallowip)",
+                  http_status));
     }
     const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
     const bool rpc_shape =
@@ -392,17 +391,18 @@ RpcResult<nlohmann::json> ClassifyReply(unsigned http_status, std::string_view b
                 http_status));
         }
         if (http_status != 200) {
-            return core::MakeUnexpected(Error(
-                K::HttpStatus, "unexpected reply '" + Snippet(body) + "'", http_status));
+            return core::MakeUnexpected(
+                Error(K::HttpStatus, "unexpected reply '" + Snippet(body) + "'", http_status));
         }
         if (j.is_discarded()) {
             return core::MakeUnexpected(
                 Error(K::NotJson, "the reply is not JSON: '" + Snippet(body) + "'", http_status));
         }
-        return core::MakeUnexpected(Error(
-            K::NotJson, "the reply is JSON but not a JSON-RPC reply (no result, no error): '" +
-                            Snippet(body) + "'",
-            http_status));
+        return core::MakeUnexpected(
+            Error(K::NotJson,
+                  "the reply is JSON but not a JSON-RPC reply (no result, no error): '" +
+                      Snippet(body) + "'",
+                  http_status));
     }
     if (const auto e = j.find("error"); e != j.end() && !e->is_null()) {
         int code = 0;
@@ -421,8 +421,8 @@ RpcResult<nlohmann::json> ClassifyReply(unsigned http_status, std::string_view b
         return core::MakeUnexpected(Error(K::Rpc, std::move(message), http_status, code));
     }
     if (http_status != 200) {
-        return core::MakeUnexpected(Error(
-            K::HttpStatus, "unexpected reply '" + Snippet(body) + "'", http_status));
+        return core::MakeUnexpected(
+            Error(K::HttpStatus, "unexpected reply '" + Snippet(body) + "'", http_status));
     }
     if (!j.contains("result")) {
         return core::MakeUnexpected(
@@ -472,7 +472,7 @@ void RpcClient::Close() {
 }
 
 awaitable<RpcResult<nlohmann::json>> RpcClient::Call(std::string method, nlohmann::json params,
-                                                      std::chrono::milliseconds timeout) {
+                                                     std::chrono::milliseconds timeout) {
     const std::shared_ptr<Impl> impl = m_impl; // the frame keeps the connection alive
     const NodeUrl url = m_config.url;
     const std::string what = url.ToString();
@@ -499,9 +499,9 @@ awaitable<RpcResult<nlohmann::json>> RpcClient::Call(std::string method, nlohman
             auto ex = co_await asio::this_coro::executor;
             tcp::resolver resolver(ex);
             asio::steady_timer timer(ex, connect_timeout);
-            auto resolved = co_await (resolver.async_resolve(url.host, std::to_string(url.port),
-                                                             AS_TUPLE) ||
-                                      timer.async_wait(AS_TUPLE));
+            auto resolved =
+                co_await (resolver.async_resolve(url.host, std::to_string(url.port), AS_TUPLE) ||
+                          timer.async_wait(AS_TUPLE));
             if (resolved.index() == 1) {
                 co_return core::MakeUnexpected(
                     Error(RpcErrorKind::Timeout, "resolving " + url.host + " timed out"));
