@@ -267,8 +267,10 @@ awaitable<bool> GbtJobSource::StartUp(RpcClient& rpc) {
         auto number = [&](const char* key) {
             return info.contains(key) && info[key].is_number() ? info[key].get<double>() : 0.0;
         };
-        if (info.contains("initialblockdownload") && info["initialblockdownload"].is_boolean() &&
-            info["initialblockdownload"].get<bool>()) {
+        // A regtest node counts as in initial block download until its tip is recent, which a
+        // fresh one never is without mining: there it is no reason to wait.
+        if (*chain != Chain::Regtest && info.contains("initialblockdownload") &&
+            info["initialblockdownload"].is_boolean() && info["initialblockdownload"].get<bool>()) {
             Log(LogLevel::Info, "the node at " + where + " is in initial block download (block " +
                                     Num(number("blocks")) + " of " + Num(number("headers")) +
                                     " headers); waiting");
@@ -304,7 +306,7 @@ awaitable<void> GbtJobSource::Run() {
             m_current && Clock::now() - m_published_at >= m_config.template_refresh;
         if (fetch || m_fetch_now || !m_current || refresh_due || m_holding) {
             fetch = m_fetch_now = false;
-            if (!co_await FetchTemplate(*m_rpc)) {
+            if (!co_await FetchTemplate(*m_rpc, refresh_due)) {
                 fetch = true;
                 co_await Sleep(m_wake, Backoff(++failures));
                 continue;
@@ -357,7 +359,7 @@ awaitable<void> GbtJobSource::Run() {
     }
 }
 
-awaitable<bool> GbtJobSource::FetchTemplate(RpcClient& rpc) {
+awaitable<bool> GbtJobSource::FetchTemplate(RpcClient& rpc, bool refresh) {
     auto r = co_await rpc.Call("getblocktemplate", TemplateParams(), m_config.call_timeout);
     if (m_stopping) {
         co_return false;
@@ -376,16 +378,19 @@ awaitable<bool> GbtJobSource::FetchTemplate(RpcClient& rpc) {
         Log(LogLevel::Error, "the node's block template is not usable: " + tmpl.error());
         co_return false;
     }
-    Publish(std::move(*tmpl));
+    Publish(std::move(*tmpl), refresh);
     co_return true;
 }
 
-void GbtJobSource::Publish(BlockTemplate tmpl) {
+void GbtJobSource::Publish(BlockTemplate tmpl, bool refresh) {
     if (m_current && tmpl.height < m_current->tmpl.height) {
         return; // a template of an older tip that arrived late
     }
     const bool new_tip =
         !m_current || tmpl.previous_block_hash != m_current->tmpl.previous_block_hash;
+    if (!new_tip && !refresh && !m_holding) {
+        return; // the same tip, and a fresh template is not due yet
+    }
     const int64_t ahead = int64_t(tmpl.mintime) - UnixNow();
     if (ahead > MAX_CHAIN_AHEAD.count()) {
         if (!m_holding) {
@@ -427,7 +432,10 @@ void GbtJobSource::Publish(BlockTemplate tmpl) {
     options.coinbase_sig = m_config.coinbase_sig;
     options.extranonce1 = m_extranonce1;
     options.extranonce2_size = 8;
-    auto made = MakeSoloJob(tmpl, options, share_target);
+    // MakeSoloJob takes the network target or an easier one; MIN_MINING_DIFFICULTY's harder
+    // target is set on the job below.
+    auto made = MakeSoloJob(
+        tmpl, options, share_target > tmpl.target ? std::optional(share_target) : std::nullopt);
     if (!made) {
         Log(LogLevel::Error, "cannot build a job from the node's template (height " +
                                  std::to_string(tmpl.height) + "): " + made.error());
@@ -523,11 +531,7 @@ awaitable<void> GbtJobSource::LongPoll() {
             continue;
         }
         lpid = tmpl->longpollid;
-        const bool same_tip =
-            m_current && tmpl->previous_block_hash == m_current->tmpl.previous_block_hash;
-        if (!same_tip || Clock::now() - m_published_at >= m_config.template_refresh) {
-            Publish(std::move(*tmpl));
-        }
+        Publish(std::move(*tmpl), Clock::now() - m_published_at >= m_config.template_refresh);
     }
 }
 

@@ -102,12 +102,14 @@ private:
     boost::asio::awaitable<bool> StartUp(RpcClient& rpc);
     boost::asio::awaitable<void> LongPoll();
     boost::asio::awaitable<void> Submitter();
-    boost::asio::awaitable<bool> FetchTemplate(RpcClient& rpc);
+    boost::asio::awaitable<bool> FetchTemplate(RpcClient& rpc, bool refresh);
     boost::asio::awaitable<void> Sleep(boost::asio::steady_timer& timer,
                                        std::chrono::milliseconds d);
 
     void Spawn(boost::asio::awaitable<void> task, const char* name);
-    void Publish(BlockTemplate tmpl);
+    // A template as the current job: always on a new tip (clean), on the same tip only when
+    // `refresh` (template_refresh passed).
+    void Publish(BlockTemplate tmpl, bool refresh);
     void HandleShare(core::Share share);
     bool OnSubmitReply(const PendingBlock& b, const RpcResult<nlohmann::json>& r,
                        std::chrono::steady_clock::duration latency);
