@@ -364,6 +364,11 @@ int Run(MineArgs& a) {
         return r.exit_code;
     }
     std::string text = FormatSummary(r.stats);
+    if (r.solo) {
+        char best[32];
+        std::snprintf(best, sizeof best, "%.4g", r.stats.total.shares.best_difficulty);
+        text += "  solo: " + FormatSoloFigures(r.stats, *r.solo) + "; best share " + best + "\n";
+    }
     text += "  stopped: " + r.stop_reason + "\n";
     if (!r.live_profit.empty()) {
         text += "  profitability" + r.live_profit + "\n";

@@ -157,6 +157,7 @@ MineResult MinerRuntime::Impl::Finish(std::chrono::system_clock::time_point star
     result.stats = stats.Snapshot();
     result.job_switch_latency_us = dispatcher->SwitchLatenciesMicros();
     result.live_profit = FormatLiveProfit(options.output.profit, result.stats, latest_job.get());
+    result.solo = source->Status().solo;
     if (!failure.empty()) {
         result.exit_code = failure_is_input ? 2 : 1;
         result.error = failure;
@@ -169,7 +170,7 @@ MineResult MinerRuntime::Impl::Finish(std::chrono::system_clock::time_point star
     const std::string& file = options.output.json_summary_file;
     if (!file.empty() &&
         !WriteJsonSummary(file, {result.stats, result.stop_reason, result.exit_code, started,
-                                 std::chrono::system_clock::now(), pools})) {
+                                 std::chrono::system_clock::now(), pools, result.solo})) {
         log(LogLevel::Error, "cannot write the JSON summary to " + file);
     }
     return result;
