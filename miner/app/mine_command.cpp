@@ -206,7 +206,9 @@ std::string CheckSolo(MineArgs& a) {
     if ((o.solo.rpc_user || url->user) && !o.solo.rpc_cookie.empty()) {
         return "--rpc-cookie and a user and password exclude each other";
     }
-    if (!o.solo.rpc_cookie.empty()) {
+    // A cookie that does not exist yet is waited for (the node writes it when it starts).
+    if (std::error_code ec; !o.solo.rpc_cookie.empty() &&
+                            std::filesystem::exists(o.solo.rpc_cookie, ec)) {
         if (auto cookie = miner::solo::ReadCookie(o.solo.rpc_cookie); !cookie) {
             return "--rpc-cookie: " + cookie.error();
         }

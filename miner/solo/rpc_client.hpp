@@ -87,7 +87,8 @@ enum class RpcErrorKind {
     NotJson,           // a body that is not a JSON-RPC reply
     TooLarge,          // a body over the limit
     Rpc,               // a JSON-RPC error object: `code` and `message` are the node's
-    NoCredentials,     // no user/password and no cookie file found
+    NoCredentials,     // no user/password and no default cookie file found
+    CookieMissing,     // --rpc-cookie does not exist (yet): the node is not running
 };
 
 std::string_view ToString(RpcErrorKind kind);
