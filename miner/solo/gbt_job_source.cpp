@@ -610,58 +610,74 @@ void GbtJobSource::HandleShare(core::Share share) {
 
 // submitblock's reply as the block's verdict; false: not decided (the node cannot be reached
 // and the tip has not moved), send it again later.
+SubmitOutcome ClassifySubmitReply(const RpcResult<nlohmann::json>& reply) {
+    using K = SubmitOutcome::Kind;
+    if (reply) {
+        const nlohmann::json& v = *reply;
+        if (v.is_null()) {
+            return {K::Accepted, ""};
+        }
+        if (v == "duplicate") {
+            return {K::Duplicate, ""};
+        }
+        return {K::Rejected, v.is_string() ? v.get<std::string>()
+                                           : "unexpected reply " + v.dump().substr(0, 80)};
+    }
+    if (reply.error().kind == RpcErrorKind::Rpc) {
+        return {K::Rejected, reply.error().Describe()}; // -22 block decode failed, ...
+    }
+    return {K::Unreachable, reply.error().Describe()};
+}
+
+// submitblock's reply as the block's verdict; false: not decided (no answer from the node and
+// the tip has not moved), send it again later.
 bool GbtJobSource::OnSubmitReply(const PendingBlock& b, const RpcResult<nlohmann::json>& r,
                                  Clock::duration latency) {
+    using K = SubmitOutcome::Kind;
     const uint32_t height = b.entry->tmpl.height;
     const std::string block = "block " + b.hash + " at height " + std::to_string(height);
     auto count = [this](uint64_t miner::SoloStatus::*field) {
         std::lock_guard lock(m_mutex);
         ++((*m_status.solo).*field);
     };
-    if (r) {
+    const SubmitOutcome outcome = ClassifySubmitReply(r);
+    switch (outcome.kind) {
+    case K::Accepted:
+    case K::Duplicate:
         SetConnected(true);
         count(&miner::SoloStatus::blocks_submitted);
-        const nlohmann::json& v = *r;
-        if (v.is_null() || v == "duplicate") {
-            count(&miner::SoloStatus::blocks_accepted);
-            {
-                std::lock_guard lock(m_mutex);
-                m_status.solo->last_block_hash = b.hash;
-            }
-            Log(LogLevel::Info, block + (v.is_null() ? std::string(" accepted by the node")
-                                                     : std::string(": the node already has it "
-                                                                   "(duplicate), counted as "
-                                                                   "accepted")));
-            Verdict(b.share, VerdictKind::Accepted, "", latency);
-            return true;
+        count(&miner::SoloStatus::blocks_accepted);
+        {
+            std::lock_guard lock(m_mutex);
+            m_status.solo->last_block_hash = b.hash;
         }
-        const std::string reason =
-            v.is_string() ? v.get<std::string>() : "unexpected reply " + v.dump().substr(0, 80);
-        count(&miner::SoloStatus::blocks_rejected);
-        Log(LogLevel::Warn, block + " rejected by the node: " + reason);
-        Verdict(b.share, VerdictKind::Rejected, reason, latency);
-        m_block_found_on.reset(); // the height is still open
+        Log(LogLevel::Info, block + (outcome.kind == K::Accepted
+                                         ? std::string(" accepted by the node")
+                                         : std::string(": the node already has it (duplicate), "
+                                                       "counted as accepted")));
+        Verdict(b.share, VerdictKind::Accepted, "", latency);
         return true;
-    }
-    const RpcError& e = r.error();
-    if (e.kind == RpcErrorKind::Rpc || !e.Transient()) {
+    case K::Rejected:
+        SetConnected(true);
         count(&miner::SoloStatus::blocks_submitted);
         count(&miner::SoloStatus::blocks_rejected);
-        Log(LogLevel::Warn, block + ": submitblock failed: " + e.Describe());
-        Verdict(b.share, VerdictKind::Rejected, e.Describe(), latency);
-        m_block_found_on.reset();
+        Log(LogLevel::Warn, block + " rejected by the node: " + outcome.reason);
+        Verdict(b.share, VerdictKind::Rejected, outcome.reason, latency);
+        m_block_found_on.reset(); // the height is still open
         return true;
+    case K::Unreachable:
+        break;
     }
     if (m_current && m_current->tmpl.height > height) {
         count(&miner::SoloStatus::blocks_stale);
-        Log(LogLevel::Warn, block +
-                                " given up: the tip moved while the node could not be "
-                                "reached (" +
-                                e.Describe() + ")");
+        Log(LogLevel::Warn,
+            block + " given up: the tip moved before the node answered (" + outcome.reason + ")");
         Verdict(b.share, VerdictKind::Stale, "the tip moved before the node answered");
         return true;
     }
-    SetConnected(false, e.Describe());
+    if (r.error().Transient()) {
+        SetConnected(false, outcome.reason);
+    }
     return false;
 }
 

@@ -57,6 +57,19 @@ constexpr double MIN_MINING_DIFFICULTY = 1.0 / 1024;
 // Work is held back while the template's mintime is this far ahead of the wall clock.
 constexpr std::chrono::seconds MAX_CHAIN_AHEAD{3600};
 
+// What submitblock's reply means for a found block.
+struct SubmitOutcome {
+    enum class Kind {
+        Accepted,    // null: the block is in the node's chain (or a valid branch of it)
+        Duplicate,   // "duplicate": the node already has this very block (a resend)
+        Rejected,    // any other result string, or a JSON-RPC error: `reason`
+        Unreachable, // no answer (network, timeout, HTTP errors): send it again later
+    };
+    Kind kind = Kind::Unreachable;
+    std::string reason;
+};
+SubmitOutcome ClassifySubmitReply(const RpcResult<nlohmann::json>& reply);
+
 struct GbtSourceConfig {
     NodeUrl url;
     CredentialSource credentials;
