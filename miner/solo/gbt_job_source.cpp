@@ -192,6 +192,9 @@ void GbtJobSource::SetConnected(bool connected, const std::string& error) {
             ++u.connects;
         }
     }
+    if (changed && connected) {
+        m_sub_wake.cancel(); // a block waiting to be sent again goes now
+    }
     if (changed && m_handlers.on_connection) {
         m_handlers.on_connection(Status());
     }
@@ -565,8 +568,9 @@ void GbtJobSource::HandleShare(core::Share share) {
             std::lock_guard lock(m_mutex);
             ++m_status.solo->blocks_stale;
         }
-        Log(LogLevel::Info, "block " + share.hash.ToDisplayHex() + " at height " +
-                                std::to_string(t.height) + " not sent: " + why);
+        // The verdict line says it too; this one adds the block's hash and height.
+        Log(LogLevel::Debug, "block " + share.hash.ToDisplayHex() + " at height " +
+                                 std::to_string(t.height) + " not sent: " + why);
         Verdict(share, VerdictKind::Stale, why);
     };
     if (m_block_found_on && *m_block_found_on == t.previous_block_hash) {
