@@ -24,6 +24,7 @@ def main() -> int:
     ap.add_argument("--coinbase-addr", required=True)
     ap.add_argument("--duration", type=float, required=True)
     ap.add_argument("-t", type=int, default=1)
+    ap.add_argument("--no-api", action="store_true")
     ap.add_argument("--blocks", type=int, default=3, help="stop after this many blocks")
     args = ap.parse_args()
     url = urllib.parse.urlsplit(args.solo)

@@ -986,6 +986,15 @@ def error_obj(code: int, message: str) -> dict:
     return {"code": code, "message": message}
 
 
+def encode_reply(reply) -> bytes:
+    """Compact JSON with raw UTF-8 like Core's UniValue (escaped instead when a string holds
+    something UTF-8 cannot carry, such as a lone surrogate echoed from a request's id)."""
+    try:
+        return (json.dumps(reply, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+    except UnicodeEncodeError:
+        return (json.dumps(reply, separators=(",", ":")) + "\n").encode()
+
+
 class ParsedRequest:
     def __init__(self):
         self.id = None
@@ -1114,7 +1123,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if status == 204:
             self.send(204)
             return
-        self.send(status, (json.dumps(reply, separators=(",", ":")) + "\n").encode())
+        self.send(status, encode_reply(reply))
 
     def execute(self, body: bytes) -> tuple[int, object]:
         jreq = ParsedRequest()

@@ -72,7 +72,8 @@ def coinbase(height_script: bytes, outputs: list[tuple[int, bytes]], witness: li
 def build_block(tmpl: dict, *, pay_script: bytes = PAYOUT_SCRIPT, extra_value: int = 0,
                 height: int | None = None, txs: list[dict] | None = None, bad_merkle: bool = False,
                 bad_commitment: bool = False, reserved: bytes = b"\0" * 32, high_hash: bool = False,
-                bits: str | None = None, time_: int | None = None, version: int | None = None) -> bytes:
+                bits: str | None = None, time_: int | None = None, version: int | None = None,
+                script_sig_extra: bytes = b"", witness: bool = True) -> bytes:
     """A block on the template; each keyword breaks one thing."""
     txs = tmpl["transactions"] if txs is None else txs
     h = tmpl["height"] if height is None else height
@@ -82,9 +83,11 @@ def build_block(tmpl: dict, *, pay_script: bytes = PAYOUT_SCRIPT, extra_value: i
         commitment = bytes(32)
     # The template's value is for all its transactions; a subset brings only its own fees.
     value = tmpl["coinbasevalue"] - sum(t["fee"] for t in tmpl["transactions"]) + sum(t["fee"] for t in txs)
-    outputs = [(value + extra_value, pay_script),
-               (0, b"\x6a\x24\xaa\x21\xa9\xed" + commitment)]
-    cb, cb_txid = coinbase(height_push(h) + b"\x08" + os.urandom(8), outputs, [reserved])
+    outputs = [(value + extra_value, pay_script)]
+    if witness:
+        outputs.append((0, b"\x6a\x24\xaa\x21\xa9\xed" + commitment))
+    cb, cb_txid = coinbase(height_push(h) + b"\x08" + os.urandom(8) + script_sig_extra, outputs,
+                           [reserved] if witness else None)
     txids = [cb_txid] + [bytes.fromhex(t["txid"])[::-1] for t in txs]
     root = merkle(txids)
     if bad_merkle:
@@ -239,6 +242,10 @@ class NodeEmulatorTest(unittest.TestCase):
         self.assertIsNone(self.submit(build_block(t, txs=t["transactions"][3:7])))
         t = self.emu.template()
         self.assertIsNone(self.submit(build_block(t, txs=[])))
+        # No witness anywhere: no commitment needed; a 100-byte scriptSig is the longest allowed.
+        t = self.emu.template()
+        legacy = [x for x in t["transactions"] if x["txid"] == x["hash"]]
+        self.assertIsNone(self.submit(build_block(t, txs=legacy, witness=False, script_sig_extra=b"\x01" * 88)))
 
     def test_rejections(self):
         t = self.emu.template()
@@ -257,6 +264,8 @@ class NodeEmulatorTest(unittest.TestCase):
             "time-too-old": build_block(t, time_=t["mintime"] - 1),
             "time-too-new": build_block(t, time_=int(time.time()) + 7300),
             "bad-version(0x00000003)": build_block(t, version=3),
+            "bad-cb-length": build_block(t, script_sig_extra=b"\x01" * 89),  # 3 + 9 + 89 = 101 bytes
+            "unexpected-witness": build_block(t, witness=False),  # segwit txs, no commitment
         }
         for reason, block in cases.items():
             with self.subTest(reason=reason):
@@ -301,6 +310,8 @@ class NodeEmulatorTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIsInstance(reply[0]["result"], int)
         self.assertEqual(reply[1]["error"]["code"], -32601)
+        status, reply = self.emu.post(b'{"jsonrpc": "2.0", "id": "\\ud800", "method": "nosuch"}')
+        self.assertEqual((status, reply["id"], reply["error"]["code"]), (200, "\ud800", -32601))
         status, reply = self.emu.post(b"{not json")
         self.assertEqual((status, reply["error"]["code"]), (500, -32700))
         # A chunked body, as some HTTP clients send.
@@ -383,7 +394,7 @@ class SeparateProcessesTest(unittest.TestCase):
         try:
             status, reply = emu.post({"id": 1, "method": "getblockchaininfo"})
             self.assertEqual((status, reply["error"]["code"]), (500, -28))
-            self.assertIn("Loading block index", reply["error"]["message"])
+            self.assertEqual(reply["error"]["message"], "Loading block index\u2026")  # Core's text
             status, _ = emu.post({"id": 1, "method": "getblockchaininfo"}, auth="u:wrong")
             self.assertEqual(status, 401)
             time.sleep(1.6)

@@ -5,7 +5,9 @@ Starts tests/node_emulator/node_emulator.py (cookie auth, a regtest payout addre
 file), runs
 
   NONCEFORGE mine --solo http://127.0.0.1:PORT --rpc-cookie COOKIE --coinbase-addr ADDR
-             --duration SECONDS -t 1 [EXTRA ...]
+             --duration SECONDS -t 1 --no-api [EXTRA ...]
+
+(--no-api: the default API port 4048 would clash between tests run in parallel.)
 
 and requires: the miner exits 0, the emulator accepted at least one block (--min-blocks) and
 rejected none. Prints the emulator's stats (JSON) and, on failure, the logs of both.
@@ -78,7 +80,7 @@ def main() -> int:
                 port = int(f.read())
             miner_cmd = [args.nonceforge, "mine", "--solo", f"http://127.0.0.1:{port}",
                          "--rpc-cookie", cookie, "--coinbase-addr", PAYOUT,
-                         "--duration", f"{args.seconds:g}", "-t", "1", *args.extra_args]
+                         "--duration", f"{args.seconds:g}", "-t", "1", "--no-api", *args.extra_args]
             print("run_solo_e2e: " + shlex.join(miner_cmd), file=sys.stderr)
             with open(miner_log, "w") as log:
                 try:
