@@ -272,7 +272,9 @@ Error ParseTransactionEntry(const Json& j, std::size_t index, TemplateTransactio
             if (!dep.is_number_integer() || dep.get<int64_t>() < 1 ||
                 dep.get<int64_t>() > int64_t(index)) {
                 return "field " + f.Name("depends") + " has " + dep.dump() +
-                       ", not the number of an earlier transaction (1 to " + std::to_string(index) +
+                       ", not the 1-based number of an earlier transaction (" +
+                       (index == 0 ? std::string("the first has none")
+                                   : "1 to " + std::to_string(index)) +
                        ")";
             }
             out.depends.push_back(dep.get<uint32_t>());

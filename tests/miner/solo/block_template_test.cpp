@@ -798,6 +798,12 @@ TEST(BlockTemplateErrors, TransactionsMustMatchTheirIds) {
     EXPECT_CONTAINS(ErrorOf(j), "field 'transactions[3].depends' has 4");
     j["transactions"][3]["depends"] = {0};
     EXPECT_CONTAINS(ErrorOf(j), "field 'transactions[3].depends' has 0");
+    j["transactions"][3]["depends"] = {"1"};
+    EXPECT_CONTAINS(ErrorOf(j), "field 'transactions[3].depends' has \"1\"");
+    j = good;
+    j["transactions"][0]["depends"] = {1};
+    EXPECT_CONTAINS(ErrorOf(j), "(the first has none)");
+    j = good;
     j["transactions"][3]["depends"] = {1, 3};
     EXPECT_TRUE(solo::ParseBlockTemplate(j));
 }
