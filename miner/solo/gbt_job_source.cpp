@@ -546,6 +546,11 @@ void GbtJobSource::Submit(core::Share share) {
 }
 
 void GbtJobSource::HandleShare(core::Share share) {
+    if (m_stopping) {
+        // Found while the source ends (after a failure, hashing stops a moment later).
+        Verdict(share, VerdictKind::Lost, "the node client stopped");
+        return;
+    }
     std::shared_ptr<const Entry> entry;
     if (share.job && share.job->source == m_source_id) {
         if (auto it = m_entries.find(share.job->sequence);
