@@ -49,6 +49,20 @@ struct UpstreamStatus {
     std::string last_error;
 };
 
+// What a node (solo mining) adds to the status: the chain, the network's difficulty and the
+// blocks this run submitted and their verdicts.
+struct SoloStatus {
+    std::string chain;             // "main", "regtest", ...
+    double network_difficulty = 0; // of the current template
+    uint32_t height = 0;           // of the block being mined
+    uint64_t blocks_submitted = 0; // sent with submitblock
+    uint64_t blocks_accepted = 0;  // null or "duplicate"
+    uint64_t blocks_rejected = 0;  // any other verdict string, or an RPC error
+    uint64_t blocks_stale = 0;     // found but not sent: the tip had moved, or a sibling won
+    uint64_t templates = 0;        // getblocktemplate results turned into jobs
+    std::string last_block_hash;   // display order; empty before the first
+};
+
 struct SourceStatus {
     std::vector<UpstreamStatus> upstreams; // in order of preference
     std::size_t active = 0;                // index into upstreams
@@ -56,6 +70,7 @@ struct SourceStatus {
     std::size_t outstanding_shares = 0; // submitted, no verdict yet
     double difficulty = 0;              // of the active upstream
     std::string url;                    // of the active upstream
+    std::optional<SoloStatus> solo;     // set by a node source only
 };
 
 class JobSource {

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "miner/api/api_view.hpp"
+#include "miner/solo/solo_figures.hpp"
 
 namespace nonceforge::miner::api {
 
@@ -77,6 +78,34 @@ std::string DeviceKind(std::string_view name) {
     return n ? std::string(name.substr(0, n)) : std::string("unknown");
 }
 
+// Solo mining: the node's chain, the blocks of this run, the odds at the 1-minute hashrate.
+json SoloJson(const ApiView& v) {
+    if (!v.solo) {
+        return nullptr;
+    }
+    const SoloStatus& s = *v.solo;
+    const HashrateWindows& r = v.stats.total.rate;
+    const solo::SoloOdds odds =
+        solo::ComputeSoloOdds(s.network_difficulty, r.h1m > 0 ? r.h1m : r.h5s);
+    return {{"chain", s.chain},
+            {"height", s.height},
+            {"network_difficulty", s.network_difficulty},
+            {"expected_hashes_per_block", odds.expected_hashes_per_block},
+            {"blocks_per_day", odds.blocks_per_day},
+            {"chance_per_day", odds.chance_per_day},
+            {"expected_seconds_to_block", odds.expected_seconds_to_block
+                                              ? json(*odds.expected_seconds_to_block)
+                                              : json(nullptr)},
+            {"best_share_difficulty", v.stats.total.shares.best_difficulty},
+            {"blocks_found", v.stats.total.shares.blocks},
+            {"blocks_submitted", s.blocks_submitted},
+            {"blocks_accepted", s.blocks_accepted},
+            {"blocks_rejected", s.blocks_rejected},
+            {"blocks_stale", s.blocks_stale},
+            {"templates", s.templates},
+            {"last_block_hash", s.last_block_hash}};
+}
+
 json SummaryJson(const ApiView& v) {
     const json stats = Stats::ToJson(v.stats);
     const ShareCounts& c = v.stats.total.shares;
@@ -95,6 +124,7 @@ json SummaryJson(const ApiView& v) {
     j.update(RatesJson(v.stats.total.rate));
     const PoolView* p = ActivePool(v);
     j["pool"] = p ? PoolJson(*p) : json(nullptr);
+    j["solo"] = SoloJson(v);
     return j;
 }
 

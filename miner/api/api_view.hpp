@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "miner/api/history.hpp"
+#include "miner/job_source.hpp"
 #include "miner/profit/profit.hpp"
 #include "miner/stats.hpp"
 
@@ -50,6 +51,7 @@ struct ApiView {
     StatsSnapshot stats;
     std::vector<PoolView> pools;
     std::optional<double> network_difficulty; // of the current job
+    std::optional<SoloStatus> solo;           // when mining solo on a node
     std::string job_id;
     ProfitView profit;
     std::vector<ShareRecord> shares; // newest first, as many as the request asked for
@@ -65,6 +67,8 @@ struct ApiView {
 std::string DeviceKind(std::string_view backend_name);
 
 nlohmann::json SummaryJson(const ApiView& v);
+// The "solo" object of /api/v1/summary (null unless mining solo on a node).
+nlohmann::json SoloJson(const ApiView& v);
 nlohmann::json DevicesJson(const ApiView& v);
 nlohmann::json PoolsJson(const ApiView& v);
 nlohmann::json SharesJson(const ApiView& v);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "miner/api/api_view.hpp"
+#include "miner/solo/solo_figures.hpp"
 
 namespace nonceforge::miner::api {
 
@@ -166,6 +167,29 @@ std::string PrometheusText(const ApiView& v) {
         w.Family("nonceforge_network_difficulty", "gauge",
                  "Network difficulty of the current job.");
         w.Sample("nonceforge_network_difficulty", *v.network_difficulty);
+    }
+    if (v.solo) {
+        const SoloStatus& s = *v.solo;
+        const HashrateWindows& r = v.stats.total.rate;
+        const solo::SoloOdds odds =
+            solo::ComputeSoloOdds(s.network_difficulty, r.h1m > 0 ? r.h1m : r.h5s);
+        w.Family("nonceforge_solo_blocks_total", "counter",
+                 "Blocks found by this run on the node, by verdict (stale: not sent).");
+        w.Sample("nonceforge_solo_blocks_total", double(s.blocks_accepted),
+                 {{"verdict", "accepted"}});
+        w.Sample("nonceforge_solo_blocks_total", double(s.blocks_rejected),
+                 {{"verdict", "rejected"}});
+        w.Sample("nonceforge_solo_blocks_total", double(s.blocks_stale), {{"verdict", "stale"}});
+        w.Family("nonceforge_solo_height", "gauge", "Height of the block being mined.");
+        w.Sample("nonceforge_solo_height", double(s.height));
+        w.Family("nonceforge_solo_block_chance_per_day", "gauge",
+                 "Probability of at least one block in 24 h at the 1-minute hashrate.");
+        w.Sample("nonceforge_solo_block_chance_per_day", odds.chance_per_day);
+        if (odds.expected_seconds_to_block) {
+            w.Family("nonceforge_solo_expected_seconds_to_block", "gauge",
+                     "Expected time to a block at the 1-minute hashrate.");
+            w.Sample("nonceforge_solo_expected_seconds_to_block", *odds.expected_seconds_to_block);
+        }
     }
     if (v.profit.estimate) {
         const profit::LiveEstimate& e = *v.profit.estimate;

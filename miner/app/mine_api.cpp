@@ -41,6 +41,7 @@ miner::api::ApiView BuildApiView(const ApiSources& in, std::size_t share_limit) 
         v.pools.push_back(PoolViewOf(status.upstreams[i], i));
         v.pools.back().latency = in.stats.Shares().LatencyFor(i);
     }
+    v.solo = status.solo;
     if (in.latest_job) {
         v.network_difficulty = core::DifficultyFromBits(in.latest_job->nbits);
         v.job_id = in.latest_job->job_id;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "miner/app/mine_output.hpp"
 #include "miner/app/runtime.hpp"
 #include "miner/app/signals.hpp"
+#include "miner/solo/rpc_client.hpp"
 
 namespace nonceforge::miner::app {
 
@@ -34,8 +36,12 @@ struct MineArgs {
     std::vector<std::string> backup_urls;
     std::optional<double> suggest;
     bool no_version_rolling = false;
-    CLI::Option* cuda = nullptr; // --cuda [IDS]
-    CLI::Option* user = nullptr; // -u
+    CLI::Option* cuda = nullptr;         // --cuda [IDS]
+    CLI::Option* user = nullptr;         // -u
+    CLI::Option* pass = nullptr;         // -p
+    std::string solo_url;                // --solo
+    std::vector<CLI::Option*> solo_only; // --coinbase-addr, --rpc-*, ...: need a node
+    std::vector<CLI::Option*> pool_only; // --backup-url, --tls-*, ...: need a pool
     bool no_cuda = false;
     bool no_api = false;
     std::string log_file;
@@ -73,6 +79,21 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
     };
     nlohmann::json j;
     j["pools"] = o.pool.urls;
+    if (o.solo.Enabled()) {
+        auto url = miner::solo::ParseNodeUrl(o.solo.url);
+        j["solo"] = {
+            {"node", url ? url->ToString() : o.solo.url},
+            {"coinbase_addr", o.solo.coinbase_addr},
+            {"rpc_cookie", o.solo.rpc_cookie},
+            {"rpc_user", o.solo.rpc_user ? nlohmann::json(*o.solo.rpc_user) : nlohmann::json()},
+            {"rpc_pass_set", o.solo.rpc_pass.has_value() || (url && url->password)},
+            {"coinbase_sig", o.solo.coinbase_sig},
+            {"share_difficulty", opt(o.solo.share_difficulty)},
+            {"template_refresh_seconds", o.solo.template_refresh_seconds},
+            {"blocks_dir", o.solo.blocks_dir}};
+    } else {
+        j["solo"] = nullptr;
+    }
     j["user"] = o.pool.user;
     j["password_set"] = o.pool.password != "x";
     j["threads"] = o.backend.threads;
@@ -114,9 +135,104 @@ nlohmann::json EffectiveSettings(const MineArgs& a) {
     return j;
 }
 
+// Solo mining: -o http://... or --solo, the payout address, the options of a node only.
+std::string CheckSolo(MineArgs& a) {
+    MineOptions& o = a.options;
+    const bool url_is_node = !a.url.empty() && miner::solo::IsNodeUrl(a.url);
+    if (url_is_node && !a.solo_url.empty()) {
+        return "-o/--url " + a.url + " and --solo " + a.solo_url +
+               " both name a node: give one of them";
+    }
+    if (!a.solo_url.empty() && !a.url.empty()) {
+        return "--solo mines on a node, -o/--url on a pool: give one of them";
+    }
+    const std::string node = url_is_node ? a.url : a.solo_url;
+    const std::string flag = url_is_node ? "-o/--url" : "--solo";
+    if (node.empty()) {
+        for (CLI::Option* opt : a.solo_only) {
+            if (opt->count() > 0) {
+                return opt->get_name() + " is for solo mining on a node (-o http://HOST:PORT "
+                                         "or --solo URL)";
+            }
+        }
+        return {};
+    }
+    auto url = miner::solo::ParseNodeUrl(node);
+    if (!url) {
+        return flag + ": " + url.error();
+    }
+    for (CLI::Option* opt : a.pool_only) {
+        if (opt->count() > 0) {
+            return opt->get_name() + " is for pools; " + flag +
+                   " mines solo on one node (see docs/mining.md)";
+        }
+    }
+    if (o.solo.coinbase_addr.empty()) {
+        return flag + " " + url->ToString() +
+               " mines solo on a node, which needs --coinbase-addr ADDRESS: the address the "
+               "block reward is paid to";
+    }
+    // The chain is known only once the node answers; an address of no chain at all (a typo)
+    // is refused now.
+    using miner::solo::Chain;
+    const Chain guess = miner::solo::ChainOfDefaultPort(url->port).value_or(Chain::Main);
+    bool decodes = false;
+    for (Chain c : {Chain::Main, Chain::Test, Chain::Testnet4, Chain::Signet, Chain::Regtest}) {
+        decodes = decodes || miner::solo::DecodeAddress(o.solo.coinbase_addr, c).has_value();
+    }
+    if (!decodes) {
+        return "--coinbase-addr: " +
+               miner::solo::DecodeAddress(o.solo.coinbase_addr, guess).error();
+    }
+    if (o.solo.coinbase_sig.size() > 64) {
+        return "--coinbase-sig: at most 64 bytes (the coinbase's scriptSig holds 100 with the "
+               "height and the extranonce), got " +
+               std::to_string(o.solo.coinbase_sig.size());
+    }
+    for (unsigned char c : o.solo.coinbase_sig) {
+        if (c < 0x20 || c == 0x7f) {
+            return "--coinbase-sig: control characters are not allowed";
+        }
+    }
+    if (!url->user) {
+        // cpuminer's habit: -u/-p are the node's RPC user and password in solo mode.
+        if (!o.solo.rpc_user && a.user->count() > 0) {
+            o.solo.rpc_user = o.pool.user;
+        }
+        if (!o.solo.rpc_pass && a.pass->count() > 0) {
+            o.solo.rpc_pass = o.pool.password;
+        }
+    }
+    if (o.solo.rpc_user.has_value() != o.solo.rpc_pass.has_value() && !url->user) {
+        return o.solo.rpc_user ? "--rpc-user needs --rpc-pass" : "--rpc-pass needs --rpc-user";
+    }
+    if ((o.solo.rpc_user || url->user) && !o.solo.rpc_cookie.empty()) {
+        return "--rpc-cookie and a user and password exclude each other";
+    }
+    // A cookie that does not exist yet is waited for (the node writes it when it starts).
+    if (std::error_code ec; !o.solo.rpc_cookie.empty() &&
+                            std::filesystem::exists(o.solo.rpc_cookie, ec)) {
+        if (auto cookie = miner::solo::ReadCookie(o.solo.rpc_cookie); !cookie) {
+            return "--rpc-cookie: " + cookie.error();
+        }
+    }
+    if (!o.solo.blocks_dir.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(o.solo.blocks_dir, ec)) {
+            return "--blocks-dir " + o.solo.blocks_dir + ": not a directory";
+        }
+    }
+    o.solo.url = node;
+    a.url.clear(); // not a pool
+    return {};
+}
+
 // Everything that can be checked before starting: cross-option rules, files, addresses.
 std::string CheckBeforeStart(MineArgs& a) {
     MineOptions& o = a.options;
+    if (std::string error = CheckSolo(a); !error.empty()) {
+        return error;
+    }
     bool any_tls = false;
     if (!a.url.empty()) {
         auto url = stratum::ParsePoolUrl(a.url);
@@ -262,6 +378,11 @@ int Run(MineArgs& a) {
         return r.exit_code;
     }
     std::string text = FormatSummary(r.stats);
+    if (r.solo) {
+        char best[32];
+        std::snprintf(best, sizeof best, "%.4g", r.stats.total.shares.best_difficulty);
+        text += "  solo: " + FormatSoloFigures(r.stats, *r.solo) + "; best share " + best + "\n";
+    }
     text += "  stopped: " + r.stop_reason + "\n";
     if (!r.live_profit.empty()) {
         text += "  profitability" + r.live_profit + "\n";
@@ -306,7 +427,8 @@ void AddUnsupported(CLI::App* cmd, const std::string& names, const std::string& 
 Command AddMineCommand(CLI::App& root) {
     auto a = std::make_shared<MineArgs>();
     CLI::App* cmd = root.add_subcommand(
-        "mine", "Mine on a Stratum V1 pool (without -o: on the embedded local demo pool)");
+        "mine", "Mine on a Stratum V1 pool, or solo on a Bitcoin Core node (without -o: on the "
+                "embedded local demo pool)");
     a->cmd = cmd;
     auto& o = a->options;
     cmd->add_option("-c,--config", a->config_file,
@@ -314,11 +436,46 @@ Command AddMineCommand(CLI::App& root) {
     cmd->add_flag("--print-config", a->print_config,
                   "Check everything, print the settings mining would use (JSON) and exit");
     cmd->add_option("-o,--url", a->url,
-                    "Pool URL: stratum+tcp://host:port, or stratum+ssl:// (also +tls, +tcps)");
+                    "Pool URL: stratum+tcp://host:port, or stratum+ssl:// (also +tls, +tcps); "
+                    "http://host:port mines solo on that Bitcoin Core node (see --solo)");
     a->user = cmd->add_option("-u,--user", o.pool.user,
-                              "Pool user, usually ADDRESS.worker (required with -o)");
-    cmd->add_option("-p,--pass", o.pool.password, "Pool password")->capture_default_str();
-    cmd->add_option("--backup-url", a->backup_urls, "Backup pool, in order (repeatable)");
+                              "Pool user, usually ADDRESS.worker (required with -o); solo: the "
+                              "node's RPC user");
+    a->pass = cmd->add_option("-p,--pass", o.pool.password, "Pool password; solo: RPC password")
+                  ->capture_default_str();
+    a->pool_only.push_back(
+        cmd->add_option("--backup-url", a->backup_urls, "Backup pool, in order (repeatable)"));
+    cmd->add_option("--solo", a->solo_url,
+                    "Mine solo on a Bitcoin Core node: http://[user:pass@]host:port (its RPC "
+                    "port; needs --coinbase-addr)");
+    a->solo_only.push_back(cmd->add_option(
+        "--coinbase-addr", o.solo.coinbase_addr,
+        "Solo: the address the block reward is paid to (must be of the node's network)"));
+    a->solo_only.push_back(cmd->add_option(
+        "--rpc-cookie", o.solo.rpc_cookie,
+        "Solo: the node's cookie file (default: the network's .cookie under ~/.bitcoin)"));
+    a->solo_only.push_back(
+        cmd->add_option("--rpc-user", o.solo.rpc_user, "Solo: the node's RPC user (rpcuser)"));
+    a->solo_only.push_back(cmd->add_option("--rpc-pass", o.solo.rpc_pass,
+                                           "Solo: the node's RPC password (never logged)"));
+    a->solo_only.push_back(cmd->add_option("--coinbase-sig", o.solo.coinbase_sig,
+                                           "Solo: text in the coinbase's scriptSig (at most "
+                                           "64 bytes)")
+                               ->capture_default_str());
+    a->solo_only.push_back(
+        cmd->add_option("--solo-share-difficulty", o.solo.share_difficulty,
+                        "Solo: also count shares of this (lower) difficulty, for the local "
+                        "statistics only; never sent")
+            ->check(Number("", 0, false, 1e15)));
+    a->solo_only.push_back(
+        cmd->add_option("--template-refresh", o.solo.template_refresh_seconds,
+                        "Solo: seconds between fresh templates on the same tip (new "
+                        "transactions); a new block is always picked up at once")
+            ->check(Number("seconds", 1, true, 3600))
+            ->capture_default_str());
+    a->solo_only.push_back(cmd->add_option(
+        "--blocks-dir", o.solo.blocks_dir,
+        "Solo: write every found block's hex here (<hash>.hex) before submitting it"));
     cmd->add_option("-a,--algo", a->algo, "Algorithm: only sha256d (accepted for cpuminer habits)")
         ->check(Algorithm());
     cmd->add_option("-t,--threads", o.backend.threads, "CPU mining threads (default: one per CPU)")
@@ -333,17 +490,20 @@ Command AddMineCommand(CLI::App& root) {
                   ->check(Count(0, 63));
     cmd->add_flag("--no-cuda", a->no_cuda, "Do not mine on GPUs");
     cmd->add_flag("--cpu-affinity", o.backend.pin_threads, "Pin CPU thread i to CPU i");
-    cmd->add_option("--suggest-difficulty", a->suggest, "Ask the pool for this share difficulty")
-        ->check(Number("", 0, false, 1e15));
+    a->pool_only.push_back(cmd->add_option("--suggest-difficulty", a->suggest,
+                                           "Ask the pool for this share difficulty")
+                               ->check(Number("", 0, false, 1e15)));
     cmd->add_flag("--no-version-rolling", a->no_version_rolling,
                   "Do not negotiate BIP 310 version rolling");
-    cmd->add_flag("--extranonce-subscribe", o.pool.extranonce_subscribe,
-                  "Send mining.extranonce.subscribe (NiceHash-style pools)");
-    cmd->add_flag("--allow-redirect", o.pool.allow_redirect,
-                  "Follow client.reconnect to another host");
-    cmd->add_option("-x,--proxy", a->proxy,
-                    "Reach the pools through a proxy: socks5://[user:pass@]host:port (the proxy "
-                    "resolves names) or http://[user:pass@]host:port (CONNECT)");
+    a->pool_only.push_back(cmd->add_flag("--extranonce-subscribe", o.pool.extranonce_subscribe,
+                                         "Send mining.extranonce.subscribe (NiceHash-style "
+                                         "pools)"));
+    a->pool_only.push_back(cmd->add_flag("--allow-redirect", o.pool.allow_redirect,
+                                         "Follow client.reconnect to another host"));
+    a->pool_only.push_back(cmd->add_option(
+        "-x,--proxy", a->proxy,
+        "Reach the pools through a proxy: socks5://[user:pass@]host:port (the proxy "
+        "resolves names) or http://[user:pass@]host:port (CONNECT)"));
     cmd->add_option("-r,--retries", a->retries,
                     "Give up (exit 1) after N+1 failed connection attempts in a row (default: "
                     "retry for ever)")
@@ -361,12 +521,12 @@ Command AddMineCommand(CLI::App& root) {
         ->check(Number("seconds", 1, true, 86400));
     cmd->add_flag("-P,--protocol-dump", o.pool.protocol_dump,
                   "Log every line to (pool>) and from (pool<) the pool; passwords hidden");
-    cmd->add_option("--tls-ca", o.pool.tls.ca_file,
-                    "Verify the pool's certificate with this CA file");
-    cmd->add_option("--tls-fingerprint", o.pool.tls.fingerprint_sha256,
-                    "Accept only this SHA-256 certificate fingerprint");
-    cmd->add_flag("--tls-insecure", o.pool.tls.insecure,
-                  "Do not verify the pool's certificate (unsafe)");
+    a->pool_only.push_back(cmd->add_option("--tls-ca", o.pool.tls.ca_file,
+                                           "Verify the pool's certificate with this CA file"));
+    a->pool_only.push_back(cmd->add_option("--tls-fingerprint", o.pool.tls.fingerprint_sha256,
+                                           "Accept only this SHA-256 certificate fingerprint"));
+    a->pool_only.push_back(cmd->add_flag("--tls-insecure", o.pool.tls.insecure,
+                                         "Do not verify the pool's certificate (unsafe)"));
     cmd->add_option("--duration", o.duration_seconds, "Stop after this many seconds")
         ->check(Number("seconds", 0, false, 1e9));
     cmd->add_option("--status-interval", o.output.status_interval_seconds,

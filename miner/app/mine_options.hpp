@@ -41,6 +41,21 @@ struct PoolOptions {
     LocalPoolOptions local;
 };
 
+// Solo mining on a Bitcoin Core node (getblocktemplate): on when `url` is set.
+struct SoloOptions {
+    std::string url;           // http://[user:pass@]host:port; empty: pools
+    std::string coinbase_addr; // the payout address (checked against the node's chain)
+    std::string rpc_cookie;    // empty: the chain's default cookie under ~/.bitcoin
+    std::optional<std::string> rpc_user;
+    std::optional<std::string> rpc_pass;
+    std::string coinbase_sig = "/nonceforge/";
+    std::optional<double> share_difficulty; // local statistics shares, never sent
+    double template_refresh_seconds = 30;
+    std::string blocks_dir; // empty: found blocks are not written
+
+    bool Enabled() const { return !url.empty(); }
+};
+
 struct BackendOptions {
     unsigned threads = 0; // 0: one per logical CPU
     std::string cpu_impl; // empty: the best that passes its self-test
@@ -74,6 +89,7 @@ struct OutputOptions {
 
 struct MineOptions {
     PoolOptions pool;
+    SoloOptions solo;
     BackendOptions backend;
     OutputOptions output;
     miner::api::ApiOptions api;  // HTTP JSON/Prometheus/dashboard and cgminer (off unless enabled)

@@ -6,6 +6,7 @@
 
 #include "miner/api/api_server.hpp"
 #include "miner/benchmark.hpp"
+#include "miner/solo/solo_figures.hpp"
 #include "nonceforge/core/coinbase.hpp"
 
 namespace nonceforge::miner::app {
@@ -85,8 +86,32 @@ void SummaryLines(std::string& out, const miner::BackendStats& b) {
 
 } // namespace
 
+std::string FormatSoloFigures(const miner::StatsSnapshot& s, const miner::SoloStatus& solo) {
+    const double rate = s.total.rate.h1m > 0 ? s.total.rate.h1m : s.total.rate.h5s;
+    const miner::solo::SoloOdds odds = miner::solo::ComputeSoloOdds(solo.network_difficulty, rate);
+    std::string out = "network diff " + Num(solo.network_difficulty) + " (" + solo.chain +
+                      ", height " + std::to_string(solo.height) + ") | block chance/day " +
+                      miner::solo::FormatChance(odds.chance_per_day);
+    if (odds.expected_seconds_to_block) {
+        out += ", expected in " + miner::solo::FormatExpectedTime(*odds.expected_seconds_to_block);
+    }
+    out += " | blocks " + std::to_string(solo.blocks_accepted) + " accepted, " +
+           std::to_string(solo.blocks_rejected) + " rejected";
+    if (solo.blocks_stale > 0) {
+        out += ", " + std::to_string(solo.blocks_stale) + " stale";
+    }
+    return out;
+}
+
 std::string FormatStatusLine(const miner::StatsSnapshot& s, const miner::SourceStatus& source) {
     const miner::ShareCounts& c = s.total.shares;
+    if (source.solo) {
+        return FormatHashrate(s.total.rate.h5s) + " (5s) " + FormatHashrate(s.total.rate.h1m) +
+               " (1m) | best " + Num(c.best_difficulty) + " | " +
+               FormatSoloFigures(s, *source.solo) + " | " +
+               (source.connected ? "node " + source.url : "node unreachable") + " | up " +
+               Duration(s.uptime);
+    }
     return FormatHashrate(s.total.rate.h5s) + " (5s) " + FormatHashrate(s.total.rate.h1m) +
            " (1m) | shares " + Tallies(c) + " | hw errors " + std::to_string(c.hardware_errors) +
            " | best " + Num(c.best_difficulty) + " | pool diff " + Num(source.difficulty) + " | " +
@@ -178,6 +203,14 @@ nlohmann::json SummaryJson(const RunRecord& r) {
     j["pools"] = nlohmann::json::array();
     for (const auto& [url, user] : r.pools) {
         j["pools"].push_back({{"url", url}, {"user", user}});
+    }
+    if (r.solo) {
+        miner::api::ApiView view;
+        view.stats = r.stats;
+        view.solo = r.solo;
+        j["solo"] = miner::api::SoloJson(view);
+    } else {
+        j["solo"] = nullptr;
     }
     return j;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,10 @@
 namespace nonceforge::miner::app {
 
 std::string FormatStatusLine(const miner::StatsSnapshot& s, const miner::SourceStatus& source);
+
+// Solo mining's figures: "network diff 4.7e-10 (regtest, height 52) | block chance/day 100 %,
+// expected in 0.3 s | blocks 51 accepted, 0 rejected" (at the 1-minute hashrate).
+std::string FormatSoloFigures(const miner::StatsSnapshot& s, const miner::SoloStatus& solo);
 
 // "share accepted: cpu0/..., difficulty 0.01 / 0.002, 1.2 ms [3 accepted, ...]": who found it,
 // how hard, the verdict and its reason, its latency, the tallies after it.
@@ -41,6 +46,7 @@ struct RunRecord {
     int exit_code = 0;
     std::chrono::system_clock::time_point started, stopped;
     std::vector<std::pair<std::string, std::string>> pools; // url, user
+    std::optional<miner::SoloStatus> solo;                  // when mining solo on a node
 };
 nlohmann::json SummaryJson(const RunRecord& r);
 // False when the file cannot be written.

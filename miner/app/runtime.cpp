@@ -65,8 +65,40 @@ void MinerRuntime::Impl::SetStopReason(const std::string& reason) {
     }
 }
 
-// The pools given, or the embedded local pool.
+// A Bitcoin Core node (solo mining).
+std::string MinerRuntime::Impl::SetUpSoloSource() {
+    const SoloOptions& o = options.solo;
+    auto url = miner::solo::ParseNodeUrl(o.url);
+    if (!url) {
+        return "-o/--solo: " + url.error();
+    }
+    miner::solo::GbtSourceConfig gc;
+    gc.url = *url;
+    gc.credentials.user = url->user ? url->user : o.rpc_user;
+    gc.credentials.password = url->user ? url->password : o.rpc_pass;
+    gc.credentials.cookie_file = o.rpc_cookie;
+    gc.credentials.datadir = miner::solo::DefaultDataDir();
+    gc.credentials.port = url->port;
+    gc.coinbase_address = o.coinbase_addr;
+    gc.coinbase_sig = o.coinbase_sig;
+    gc.share_difficulty = o.share_difficulty;
+    gc.template_refresh = std::chrono::milliseconds(int64_t(o.template_refresh_seconds * 1000));
+    gc.blocks_dir = o.blocks_dir;
+    pools = {{url->ToString(), o.coinbase_addr}};
+    log(LogLevel::Info, "nonceforge " + std::string(miner::api::Version()) +
+                            " starting: solo mining on the node " + url->ToString() +
+                            ", paying to " + o.coinbase_addr);
+    auto node = std::make_unique<miner::solo::GbtJobSource>(ioc.get_executor(), std::move(gc));
+    solo_source = node.get();
+    source = std::move(node);
+    return {};
+}
+
+// The pools given, or the embedded local pool, or a node.
 std::string MinerRuntime::Impl::SetUpSource() {
+    if (options.solo.Enabled()) {
+        return SetUpSoloSource();
+    }
     std::vector<std::string> urls = options.pool.urls;
     if (urls.empty()) {
         auto pool = StartLocalPool(options.pool.local, log);
@@ -125,8 +157,9 @@ MineResult MinerRuntime::Impl::Finish(std::chrono::system_clock::time_point star
     result.stats = stats.Snapshot();
     result.job_switch_latency_us = dispatcher->SwitchLatenciesMicros();
     result.live_profit = FormatLiveProfit(options.output.profit, result.stats, latest_job.get());
+    result.solo = source->Status().solo;
     if (!failure.empty()) {
-        result.exit_code = 1;
+        result.exit_code = failure_is_input ? 2 : 1;
         result.error = failure;
         SetStopReason(failure);
     }
@@ -137,7 +170,7 @@ MineResult MinerRuntime::Impl::Finish(std::chrono::system_clock::time_point star
     const std::string& file = options.output.json_summary_file;
     if (!file.empty() &&
         !WriteJsonSummary(file, {result.stats, result.stop_reason, result.exit_code, started,
-                                 std::chrono::system_clock::now(), pools})) {
+                                 std::chrono::system_clock::now(), pools, result.solo})) {
         log(LogLevel::Error, "cannot write the JSON summary to " + file);
     }
     return result;

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "miner/app/mine_options.hpp"
 #include "miner/app/pool_setup.hpp"
+#include "miner/job_source.hpp"
 #include "miner/stats.hpp"
 
 namespace nonceforge::miner::app {
@@ -19,7 +21,8 @@ struct MineResult {
     std::string error;       // one line, when exit_code != 0
     miner::StatsSnapshot stats;
     std::vector<double> job_switch_latency_us;
-    std::string live_profit; // FormatLiveProfit at the end, empty without its inputs
+    std::string live_profit;               // FormatLiveProfit at the end, empty without its inputs
+    std::optional<miner::SoloStatus> solo; // the node's figures, when mining solo
 };
 
 class MinerRuntime {

@@ -79,6 +79,7 @@ void MinerRuntime::Impl::OnVerdict(miner::ShareVerdict v) {
 void MinerRuntime::Impl::OnSourceEnd(const std::string& why) {
     if (!why.empty()) {
         failure = why;
+        failure_is_input = solo_source != nullptr && solo_source->InputError();
         shutting_down = true;
         dispatcher->Stop();
     }

@@ -14,6 +14,7 @@
 #include "miner/app/task_scope.hpp"
 #include "miner/dispatcher.hpp"
 #include "miner/job_source.hpp"
+#include "miner/solo/gbt_job_source.hpp"
 
 namespace nonceforge::miner::app {
 
@@ -31,6 +32,8 @@ struct MinerRuntime::Impl {
     std::unique_ptr<stratum::PoolServer> local_pool;
     std::vector<std::pair<std::string, std::string>> pools; // url, user (no passwords)
     std::unique_ptr<miner::JobSource> source;
+    miner::solo::GbtJobSource* solo_source = nullptr; // `source`, when mining on a node
+    bool failure_is_input = false;                    // exit status 2 (the node source's word)
     std::unique_ptr<miner::Dispatcher> dispatcher;
     std::shared_ptr<const core::Job> latest_job;
     bool shutting_down = false;
@@ -40,6 +43,7 @@ struct MinerRuntime::Impl {
 
     // runtime.cpp: set-up (an empty string, or why mining cannot start) and the end.
     std::string SetUpSource();
+    std::string SetUpSoloSource();
     std::string SetUpBackends();
     std::string SetUpApi();
     MineResult Finish(std::chrono::system_clock::time_point started);

@@ -33,4 +33,22 @@ struct Address {
 // runs regtest"), a bad length, mixed case, bech32 where BIP 350 wants bech32m or the reverse.
 core::Expected<Address, std::string> DecodeAddress(std::string_view text, Chain chain);
 
+// The building blocks, for tests and diagnostics.
+
+enum class Bech32Encoding { Bech32, Bech32m };
+
+struct Bech32String {
+    Bech32Encoding encoding = Bech32Encoding::Bech32;
+    std::string hrp;           // lower case
+    std::vector<uint8_t> data; // 5-bit values, the checksum removed
+};
+
+// Any bech32 or bech32m string (BIP 173's rules: at most 90 characters, US-ASCII 33..126, one
+// case, a non-empty human-readable part, a 6-character checksum), without the segwit rules.
+core::Expected<Bech32String, std::string> DecodeBech32(std::string_view text);
+
+// Base58Check: the payload (version byte first) with the 4-byte double-SHA-256 checksum
+// verified and removed.
+core::Expected<std::vector<uint8_t>, std::string> DecodeBase58Check(std::string_view text);
+
 } // namespace nonceforge::miner::solo

@@ -10,6 +10,9 @@ import unittest
 from cli_support import CliTest, Pool, run, write_json
 
 POOL_URL = "stratum+tcp://127.0.0.1:3333"
+NODE_URL = "http://127.0.0.1:18443"
+ADDR = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
+SOLO = ["--coinbase-addr", ADDR]
 
 # For every long option of `mine` that a config file may hold: the command-line spelling and the
 # config value. The key is the long name without dashes. --print-config shows the settings both
@@ -49,10 +52,29 @@ EQUIVALENT = {
     "api-allow-host": (["--api-allow-host", "rig.lan", "--api-allow-host", "10.0.0.5"],
                        {"api-allow-host": ["rig.lan", "10.0.0.5"]}),
     "api-cgminer-remote": (["--api-cgminer-remote"], {"api-cgminer-remote": True}),
+    # Solo mining on a node: each needs the node and the payout address.
+    "solo": (["--solo", NODE_URL] + SOLO, {"solo": NODE_URL, "coinbase-addr": ADDR}),
+    "coinbase-addr": (["-o", NODE_URL, "--coinbase-addr", ADDR],
+                      {"url": NODE_URL, "coinbase-addr": ADDR}),
+    "rpc-cookie": (["--solo", NODE_URL] + SOLO + ["--rpc-cookie", "/run/bitcoind/.cookie"],
+                   {"solo": NODE_URL, "coinbase-addr": ADDR, "rpc-cookie": "/run/bitcoind/.cookie"}),
+    "rpc-user": (["--solo", NODE_URL] + SOLO + ["--rpc-user", "alice", "--rpc-pass", "pw"],
+                 {"solo": NODE_URL, "coinbase-addr": ADDR, "rpc-user": "alice", "rpc-pass": "pw"}),
+    "rpc-pass": (["--solo", NODE_URL] + SOLO + ["--rpc-user", "bob", "--rpc-pass", "pw2"],
+                 {"solo": NODE_URL, "coinbase-addr": ADDR, "rpc-user": "bob", "rpc-pass": "pw2"}),
+    "coinbase-sig": (["--solo", NODE_URL] + SOLO + ["--coinbase-sig", "/rig7/"],
+                     {"solo": NODE_URL, "coinbase-addr": ADDR, "coinbase-sig": "/rig7/"}),
+    "solo-share-difficulty": (["--solo", NODE_URL] + SOLO + ["--solo-share-difficulty", "2.5"],
+                              {"solo": NODE_URL, "coinbase-addr": ADDR,
+                               "solo-share-difficulty": 2.5}),
+    "template-refresh": (["--solo", NODE_URL] + SOLO + ["--template-refresh", "12"],
+                         {"solo": NODE_URL, "coinbase-addr": ADDR, "template-refresh": 12}),
 }
 
 # Options that name files: given a path in the test folder.
 FILE_OPTIONS = {"log-file", "json-summary"}
+# Folders: given the test folder (with a node, as solo mining needs).
+DIR_OPTIONS = {"blocks-dir"}
 # Options that are not settings of a run, or need other parts (GPUs, TLS pools): covered below
 # or by their own tests.
 NOT_SETTINGS = {"help", "config", "print-config", "scantime", "background", "cpu-priority",
@@ -84,6 +106,14 @@ class ConfigFile(CliTest):
                 cfg = write_json(self.tmp, key + ".json", {key: target})
                 self.assertEqual(from_flags, self.print_config(["-c", cfg]))
                 self.assertNotEqual(from_flags, defaults)
+                covered.add(key)
+        for key in DIR_OPTIONS:
+            with self.subTest(key=key):
+                from_flags = self.print_config(["--solo", NODE_URL] + SOLO + ["--" + key, self.tmp])
+                cfg = write_json(self.tmp, key + ".json",
+                                 {"solo": NODE_URL, "coinbase-addr": ADDR, key: self.tmp})
+                self.assertEqual(from_flags, self.print_config(["-c", cfg]))
+                self.assertEqual(from_flags["solo"]["blocks_dir"], self.tmp)
                 covered.add(key)
         # Every long option of `mine --help` is covered here, or named as no setting, or needs
         # hardware or a TLS pool (their keys are still accepted: see the next test).
