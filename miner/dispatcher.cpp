@@ -238,7 +238,7 @@ bool Dispatcher::HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t 
     }
     const bool block = share.block_candidate;
     if (block && work.job->stop_at_block && HoldIfCurrent(work.job.get())) {
-        m_log(core::LogLevel::Info,
+        m_log(core::LogLevel::Debug,
               "block found on job " + work.job->job_id + ": every backend waits for the next job");
     }
     m_sink(std::move(share));

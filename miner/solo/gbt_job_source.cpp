@@ -391,7 +391,7 @@ void GbtJobSource::Publish(BlockTemplate tmpl, bool refresh) {
     }
     const bool new_tip =
         !m_current || tmpl.previous_block_hash != m_current->tmpl.previous_block_hash;
-    if (!new_tip && !refresh && !m_holding) {
+    if (!new_tip && !refresh && !m_holding && !m_republish) {
         return; // the same tip, and a fresh template is not due yet
     }
     const int64_t ahead = int64_t(tmpl.mintime) - UnixNow();
@@ -449,6 +449,10 @@ void GbtJobSource::Publish(BlockTemplate tmpl, bool refresh) {
     job->job_id = std::to_string(m_sequence);
     job->source = m_source_id;
     job->clean_jobs = new_tip || m_holding;
+    // A second block on the same tip would only fork our own: the dispatcher stops every
+    // backend at the first one until the next job.
+    job->stop_at_block = true;
+    m_republish = false;
     job->share_target = share_target;
     job->share_difficulty = core::TargetToDifficulty(share_target);
     if (m_holding) {
@@ -726,6 +730,7 @@ awaitable<void> GbtJobSource::Submitter() {
             m_status.upstreams.front().outstanding_shares = m_blocks.size();
         }
         m_fetch_now = true; // the tip moved (or the height is open again): a new template now
+        m_republish = true;
         m_wake.cancel();
     }
 }

@@ -158,6 +158,9 @@ private:
     uint64_t m_sequence = 0;
     double m_share_difficulty = 0;
     bool m_fetch_now = false; // a new template at once (a block was answered)
+    // The next template is handed out even on the same tip: the miner stopped at our block
+    // (Job::stop_at_block) and waits for a job, also when the node refused the block.
+    bool m_republish = false;
     bool m_stopping = false;
     int m_running = 0;
     std::string m_failure;
