@@ -88,6 +88,12 @@ void SummaryLines(std::string& out, const miner::BackendStats& b) {
 
 std::string FormatSoloFigures(const miner::StatsSnapshot& s, const miner::SoloStatus& solo) {
     const double rate = s.total.rate.h1m > 0 ? s.total.rate.h1m : s.total.rate.h5s;
+    if (solo.chain.empty() || solo.network_difficulty <= 0) {
+        // Never reached the node: no chain, no template, nothing to estimate.
+        return "network diff unknown (no template from the node yet) | blocks " +
+               std::to_string(solo.blocks_accepted) + " accepted, " +
+               std::to_string(solo.blocks_rejected) + " rejected";
+    }
     const miner::solo::SoloOdds odds = miner::solo::ComputeSoloOdds(solo.network_difficulty, rate);
     std::string out = "network diff " + Num(solo.network_difficulty) + " (" + solo.chain +
                       ", height " + std::to_string(solo.height) + ") | block chance/day " +

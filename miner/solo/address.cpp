@@ -327,8 +327,13 @@ core::Expected<Bech32String, std::string> DecodeBech32(std::string_view text) {
         return core::MakeUnexpected(std::string("empty human-readable part"));
     }
     if (text.size() - sep - 1 < BECH32_CHECKSUM_LENGTH) {
-        return core::MakeUnexpected(std::string("checksum too short (fewer than 6 characters "
-                                                "after the separator '1')"));
+        // '1' is no data character: one typed after the real separator becomes the separator.
+        return core::MakeUnexpected(std::string(
+            text.find('1') < sep ? "checksum too short (fewer than 6 characters after the last "
+                                   "'1', the separator; '1' is no bech32 character, so one "
+                                   "near the end is probably a typo)"
+                                 : "checksum too short (fewer than 6 characters after the "
+                                   "separator '1')"));
     }
     Bech32String out;
     out.hrp = ToLowerAscii(text.substr(0, sep));

@@ -303,6 +303,17 @@ TEST(SegwitAddress, EveryOneCharacterTypoIsACheckingFailure) {
     }
 }
 
+TEST(SegwitAddress, AOneTypedAfterTheSeparatorIsCalledAProbableTypo) {
+    // '1' is no bech32 character: typed into the data part it becomes the last '1', the
+    // separator, and leaves too short a checksum behind it.
+    for (const char* typo : {"bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt081",
+                             "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7k1gt080"}) {
+        const std::string e = ErrorOf(typo, Chain::Regtest);
+        EXPECT_NE(e.find("checksum too short"), std::string::npos) << typo << ": " << e;
+        EXPECT_NE(e.find("probably a typo"), std::string::npos) << typo << ": " << e;
+    }
+}
+
 // ---- Base58Check addresses ----
 
 TEST(Base58Address, MainnetP2pkhAndP2sh) {

@@ -92,6 +92,17 @@ TEST(SoloOutput, StatusLineShowsTheOddsAndTheBlocks) {
     EXPECT_EQ(line.find("pool diff"), std::string::npos) << line;
 }
 
+TEST(SoloOutput, NoTemplateYetSaysSoInsteadOfZeroes) {
+    miner::StatsSnapshot snap;
+    miner::SourceStatus source;
+    source.solo = miner::SoloStatus{}; // the node was never reached
+    const std::string line = app::FormatStatusLine(snap, source);
+    EXPECT_NE(line.find("network diff unknown (no template from the node yet)"), std::string::npos)
+        << line;
+    EXPECT_EQ(line.find("(, height"), std::string::npos) << line;
+    EXPECT_NE(line.find("node unreachable"), std::string::npos) << line;
+}
+
 TEST(SoloOutput, ApiSummaryHasTheSoloObject) {
     api::ApiView v;
     EXPECT_TRUE(api::SummaryJson(v)["solo"].is_null()); // a pool: no solo figures
