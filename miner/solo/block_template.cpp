@@ -201,18 +201,6 @@ std::size_t CompactSizeLength(uint64_t n) {
     return n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
 }
 
-void AppendLE32(std::vector<uint8_t>& out, uint32_t v) {
-    uint8_t b[4];
-    core::WriteLE32(b, v);
-    out.insert(out.end(), b, b + 4);
-}
-
-void AppendLE64(std::vector<uint8_t>& out, uint64_t v) {
-    uint8_t b[8];
-    core::WriteLE64(b, v);
-    out.insert(out.end(), b, b + 8);
-}
-
 Error ParseTransactionEntry(const Json& j, std::size_t index, TemplateTransaction& out) {
     const std::string prefix = "transactions[" + std::to_string(index) + "].";
     if (!j.is_object()) {

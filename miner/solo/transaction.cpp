@@ -108,18 +108,6 @@ private:
     std::string m_error;
 };
 
-void AppendLE32(std::vector<uint8_t>& out, uint32_t v) {
-    uint8_t b[4];
-    core::WriteLE32(b, v);
-    out.insert(out.end(), b, b + 4);
-}
-
-void AppendLE64(std::vector<uint8_t>& out, uint64_t v) {
-    uint8_t b[8];
-    core::WriteLE64(b, v);
-    out.insert(out.end(), b, b + 8);
-}
-
 void AppendBytes(std::vector<uint8_t>& out, std::span<const uint8_t> bytes) {
     AppendCompactSize(out, bytes.size());
     out.insert(out.end(), bytes.begin(), bytes.end());
@@ -134,6 +122,18 @@ bool Transaction::HasWitness() const {
 
 bool Transaction::IsCoinbase() const {
     return inputs.size() == 1 && inputs[0].prev_txid.IsZero() && inputs[0].prev_index == 0xffffffff;
+}
+
+void AppendLE32(std::vector<uint8_t>& out, uint32_t v) {
+    uint8_t b[4];
+    core::WriteLE32(b, v);
+    out.insert(out.end(), b, b + 4);
+}
+
+void AppendLE64(std::vector<uint8_t>& out, uint64_t v) {
+    uint8_t b[8];
+    core::WriteLE64(b, v);
+    out.insert(out.end(), b, b + 8);
 }
 
 void AppendCompactSize(std::vector<uint8_t>& out, uint64_t n) {

@@ -57,6 +57,9 @@ core::Expected<Transaction, std::string> ParseTransaction(std::span<const uint8_
 // has one.
 std::vector<uint8_t> SerializeTransaction(const Transaction& tx, bool with_witness);
 
+// Little-endian integers, as transactions and headers carry them.
+void AppendLE32(std::vector<uint8_t>& out, uint32_t v);
+void AppendLE64(std::vector<uint8_t>& out, uint64_t v);
 // Bitcoin's CompactSize.
 void AppendCompactSize(std::vector<uint8_t>& out, uint64_t n);
 
