@@ -109,7 +109,10 @@ void Dispatcher::SetJob(std::shared_ptr<const core::Job> job) {
 bool Dispatcher::HoldIfCurrent(const core::Job* job) {
     {
         std::lock_guard lock(m_job_mutex);
-        if (m_source.CurrentJob().get() != job) {
+        // The current job, or a later one of the same source on the same tip (a template
+        // refreshed while this range ran): a block on the tip ends work on all of them.
+        const std::shared_ptr<const core::Job> current = m_source.CurrentJob();
+        if (!current || current->source != job->source || current->prev_hash != job->prev_hash) {
             return false;
         }
         m_source.Clear();

@@ -73,8 +73,9 @@ private:
     void WorkerLoop(Worker& w, std::size_t cpu, std::stop_token stop);
     // True when the survivor was a block candidate.
     bool HandleSurvivor(Worker& w, const core::WorkUnit& work, uint32_t nonce, bool stale);
-    // A block was found on `job`: when it is still the current job, every scan stops and the
-    // workers wait for the next SetJob (Job::stop_at_block).
+    // A block was found on `job`: when the current job is still on its tip (`job` itself or a
+    // refreshed one of the same source), every scan stops and the workers wait for the next
+    // SetJob (Job::stop_at_block).
     bool HoldIfCurrent(const core::Job* job);
 
     DispatcherConfig m_config;

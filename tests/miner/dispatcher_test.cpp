@@ -366,3 +366,78 @@ TEST(Dispatcher, AnEasyPoolJobHandsOnEveryShareOfARange) {
     ASSERT_TRUE(WaitFor([&] { return shares >= 100; }, 10s));
     d.Stop();
 }
+
+namespace {
+
+// A CPU backend whose first scan waits until the test opens the gate: a range of one job
+// still running when the next job arrives.
+class GatedBackend : public miner::HashBackend {
+public:
+    GatedBackend()
+        : m_inner(*miner::cpu::FindCpuImpl("generic"), 0) {}
+    std::string Name() const override { return "gated"; }
+    miner::SelfTestResult SelfTest() override { return {}; }
+    miner::ScanResult Scan(const WorkUnit& work, std::stop_token stop) override {
+        if (!m_first_done.exchange(true)) {
+            first_job = work.job->job_id;
+            entered = true;
+            while (!open) {
+                std::this_thread::sleep_for(1ms);
+            }
+            return m_inner.Scan(work, std::stop_token{}); // finishes its range: a block in it
+        }
+        ++later_scans;
+        return m_inner.Scan(work, stop);
+    }
+    std::atomic<bool> entered{false};
+    std::atomic<bool> open{false};
+    std::atomic<int> later_scans{0};
+    std::string first_job;
+
+private:
+    miner::cpu::CpuBackend m_inner;
+    std::atomic<bool> m_first_done{false};
+};
+
+} // namespace
+
+TEST(Dispatcher, ABlockOnAnEarlierJobOfTheSameTipHoldsTheRefreshedJob) {
+    miner::Stats stats;
+    std::mutex m;
+    std::vector<Share> shares;
+    miner::Dispatcher d(
+        {}, stats,
+        [&](Share s) {
+            std::lock_guard l(m);
+            shares.push_back(std::move(s));
+        },
+        [](core::LogLevel, const std::string&) {});
+    auto backend = std::make_unique<GatedBackend>();
+    GatedBackend* b = backend.get();
+    d.AddBackend(std::move(backend), 1e6);
+    d.Start();
+    d.SetJob(RegtestLikeJob("tip1-a", 1, true));
+    ASSERT_TRUE(WaitFor([&] { return b->entered.load(); }, 10s));
+    // A refreshed template on the same tip replaces the job without a restart.
+    auto refreshed = std::make_shared<Job>(*RegtestLikeJob("tip1-b", 1, true));
+    refreshed->clean_jobs = false;
+    refreshed->coinb2 = {0x03};
+    d.SetJob(refreshed);
+    b->open = true;
+    auto count = [&] {
+        std::lock_guard l(m);
+        return shares.size();
+    };
+    ASSERT_TRUE(WaitFor([&] { return count() >= 1; }, 10s));
+    std::this_thread::sleep_for(200ms);
+    // The block on tip1-a held the miner: nothing was scanned on tip1-b.
+    EXPECT_EQ(b->later_scans.load(), 0);
+    EXPECT_EQ(count(), 1u);
+    {
+        std::lock_guard l(m);
+        EXPECT_EQ(shares.front().job->job_id, "tip1-a");
+    }
+    d.SetJob(RegtestLikeJob("tip2", 2, true));
+    ASSERT_TRUE(WaitFor([&] { return b->later_scans.load() > 0; }, 10s));
+    d.Stop();
+}
