@@ -210,8 +210,8 @@ std::string CheckSolo(MineArgs& a) {
         return "--rpc-cookie and a user and password exclude each other";
     }
     // A cookie that does not exist yet is waited for (the node writes it when it starts).
-    if (std::error_code ec; !o.solo.rpc_cookie.empty() &&
-                            std::filesystem::exists(o.solo.rpc_cookie, ec)) {
+    if (std::error_code ec;
+        !o.solo.rpc_cookie.empty() && std::filesystem::exists(o.solo.rpc_cookie, ec)) {
         if (auto cookie = miner::solo::ReadCookie(o.solo.rpc_cookie); !cookie) {
             return "--rpc-cookie: " + cookie.error();
         }

@@ -362,7 +362,7 @@ bool RpcError::Transient() const {
     case RpcErrorKind::ConnectionClosed:
     case RpcErrorKind::Network:
     case RpcErrorKind::Timeout:
-    case RpcErrorKind::HttpStatus: // a proxy's 502/503, a node restarting
+    case RpcErrorKind::HttpStatus:    // a proxy's 502/503, a node restarting
     case RpcErrorKind::CookieMissing: // Bitcoin Core deletes its cookie when it stops
         return true;
     case RpcErrorKind::Rpc:
@@ -488,13 +488,11 @@ awaitable<RpcResult<nlohmann::json>> RpcClient::Call(std::string method, nlohman
         std::error_code ec;
         const std::filesystem::path& cookie = m_config.credentials.cookie_file;
         const bool missing = !cookie.empty() && !m_config.credentials.user &&
-                             !m_config.credentials.password &&
-                             !std::filesystem::exists(cookie, ec);
-        co_return core::MakeUnexpected(
-            Error(missing ? RpcErrorKind::CookieMissing : RpcErrorKind::NoCredentials,
-                  missing ? "no cookie file " + cookie.string() +
-                                " (the node writes it when it starts)"
-                          : creds.error()));
+                             !m_config.credentials.password && !std::filesystem::exists(cookie, ec);
+        co_return core::MakeUnexpected(Error(
+            missing ? RpcErrorKind::CookieMissing : RpcErrorKind::NoCredentials,
+            missing ? "no cookie file " + cookie.string() + " (the node writes it when it starts)"
+                    : creds.error()));
     }
     http::request<http::string_body> req{http::verb::post, "/", 11};
     req.set(http::field::host, url.host + ":" + std::to_string(url.port));

@@ -55,6 +55,29 @@ public:
     std::atomic<bool> reported{false};
 };
 
+// The shares a dispatcher hands on, collected from its worker threads.
+class SharesSeen {
+public:
+    miner::Dispatcher::ShareSink Sink() {
+        return [this](Share s) {
+            std::lock_guard l(m_mutex);
+            m_shares.push_back(std::move(s));
+        };
+    }
+    std::size_t Count() const {
+        std::lock_guard l(m_mutex);
+        return m_shares.size();
+    }
+    std::vector<Share> All() const {
+        std::lock_guard l(m_mutex);
+        return m_shares;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<Share> m_shares;
+};
+
 template <class Pred>
 bool WaitFor(Pred pred, std::chrono::milliseconds limit) {
     const auto end = std::chrono::steady_clock::now() + limit;
@@ -71,27 +94,15 @@ bool WaitFor(Pred pred, std::chrono::milliseconds limit) {
 
 TEST(Dispatcher, SharesAreVerifiedAndHandedOn) {
     miner::Stats stats;
-    std::mutex m;
-    std::vector<Share> shares;
-    miner::Dispatcher d(
-        {}, stats,
-        [&](Share s) {
-            std::lock_guard l(m);
-            shares.push_back(std::move(s));
-        },
-        [](core::LogLevel, const std::string&) {});
+    SharesSeen seen;
+    miner::Dispatcher d({}, stats, seen.Sink(), [](core::LogLevel, const std::string&) {});
     d.AddBackend(std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), 0),
                  1e6);
     d.Start();
     d.SetJob(EasyJob("j1", 1, true));
-    ASSERT_TRUE(WaitFor(
-        [&] {
-            std::lock_guard l(m);
-            return shares.size() >= 3;
-        },
-        20s));
+    ASSERT_TRUE(WaitFor([&] { return seen.Count() >= 3; }, 20s));
     d.Stop();
-    std::lock_guard l(m);
+    const std::vector<Share> shares = seen.All();
     for (const Share& s : shares) {
         ASSERT_TRUE(s.job);
         BlockHeader h = s.job->Header(s.extranonce2, s.ntime, s.nonce, s.version);
@@ -298,29 +309,20 @@ TEST(Dispatcher, AnEasyTargetCutsRangesToABoundedNumberOfSurvivors) {
 
 TEST(Dispatcher, ABlockOnAStopAtBlockJobHoldsEveryBackendUntilTheNextJob) {
     miner::Stats stats;
+    SharesSeen seen;
     std::mutex m;
-    std::vector<Share> shares;
     std::vector<std::string> logs;
-    miner::Dispatcher d(
-        {}, stats,
-        [&](Share s) {
-            std::lock_guard l(m);
-            shares.push_back(std::move(s));
-        },
-        [&](core::LogLevel, const std::string& text) {
-            std::lock_guard l(m);
-            logs.push_back(text);
-        });
+    miner::Dispatcher d({}, stats, seen.Sink(), [&](core::LogLevel, const std::string& text) {
+        std::lock_guard l(m);
+        logs.push_back(text);
+    });
     for (int i = 0; i < 2; ++i) {
         d.AddBackend(
             std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), i), 1e6);
     }
     d.Start();
     d.SetJob(RegtestLikeJob("tip1", 1, true));
-    auto count = [&] {
-        std::lock_guard l(m);
-        return shares.size();
-    };
+    auto count = [&] { return seen.Count(); };
     ASSERT_TRUE(WaitFor([&] { return count() >= 1; }, 10s));
     // Held: no more hashing, and at most one block per worker (one that finished its range
     // just before the hold) reached the source.
@@ -331,12 +333,12 @@ TEST(Dispatcher, ABlockOnAStopAtBlockJobHoldsEveryBackendUntilTheNextJob) {
     EXPECT_EQ(stats.Snapshot().total.hashes, hashes);
     EXPECT_EQ(count(), held);
     EXPECT_LE(held, 2u);
+    for (const Share& s : seen.All()) {
+        EXPECT_TRUE(s.block_candidate);
+        EXPECT_EQ(s.job->job_id, "tip1");
+    }
     {
         std::lock_guard l(m);
-        for (const Share& s : shares) {
-            EXPECT_TRUE(s.block_candidate);
-            EXPECT_EQ(s.job->job_id, "tip1");
-        }
         EXPECT_NE(std::find_if(logs.begin(), logs.end(),
                                [](const std::string& t) {
                                    return t.find("every backend waits for the next job") !=
@@ -348,7 +350,7 @@ TEST(Dispatcher, ABlockOnAStopAtBlockJobHoldsEveryBackendUntilTheNextJob) {
     d.SetJob(RegtestLikeJob("tip2", 2, true));
     ASSERT_TRUE(WaitFor([&] { return count() > held; }, 10s));
     d.Stop();
-    std::lock_guard l(m);
+    const std::vector<Share> shares = seen.All();
     EXPECT_EQ(shares.back().job->job_id, "tip2");
     EXPECT_LE(shares.size(), held + 2);
 }
@@ -403,15 +405,8 @@ private:
 
 TEST(Dispatcher, ABlockOnAnEarlierJobOfTheSameTipHoldsTheRefreshedJob) {
     miner::Stats stats;
-    std::mutex m;
-    std::vector<Share> shares;
-    miner::Dispatcher d(
-        {}, stats,
-        [&](Share s) {
-            std::lock_guard l(m);
-            shares.push_back(std::move(s));
-        },
-        [](core::LogLevel, const std::string&) {});
+    SharesSeen seen;
+    miner::Dispatcher d({}, stats, seen.Sink(), [](core::LogLevel, const std::string&) {});
     auto backend = std::make_unique<GatedBackend>();
     GatedBackend* b = backend.get();
     d.AddBackend(std::move(backend), 1e6);
@@ -424,19 +419,12 @@ TEST(Dispatcher, ABlockOnAnEarlierJobOfTheSameTipHoldsTheRefreshedJob) {
     refreshed->coinb2 = {0x03};
     d.SetJob(refreshed);
     b->open = true;
-    auto count = [&] {
-        std::lock_guard l(m);
-        return shares.size();
-    };
-    ASSERT_TRUE(WaitFor([&] { return count() >= 1; }, 10s));
+    ASSERT_TRUE(WaitFor([&] { return seen.Count() >= 1; }, 10s));
     std::this_thread::sleep_for(200ms);
     // The block on tip1-a held the miner: nothing was scanned on tip1-b.
     EXPECT_EQ(b->later_scans.load(), 0);
-    EXPECT_EQ(count(), 1u);
-    {
-        std::lock_guard l(m);
-        EXPECT_EQ(shares.front().job->job_id, "tip1-a");
-    }
+    EXPECT_EQ(seen.Count(), 1u);
+    EXPECT_EQ(seen.All().front().job->job_id, "tip1-a");
     d.SetJob(RegtestLikeJob("tip2", 2, true));
     ASSERT_TRUE(WaitFor([&] { return b->later_scans.load() > 0; }, 10s));
     d.Stop();
