@@ -36,6 +36,7 @@ import sys
 DEFAULT_OBJECTS = [
     "miner/CMakeFiles/nf_scan_avx512.dir/cpu/scan_avx512.cpp.o",
     "miner/CMakeFiles/nf_scan_shani.dir/cpu/scan_shani.cpp.o",
+    "miner/CMakeFiles/nf_scan_shani_vl.dir/cpu/scan_shani_vl.cpp.o",
 ]
 
 FUNC_RE = re.compile(r"^[0-9a-f]+ <(.*)>:$")

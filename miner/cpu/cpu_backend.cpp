@@ -29,10 +29,14 @@ bool HasAvx512(const CpuFeatures& f) {
 bool HasShaNi(const CpuFeatures& f) {
     return f.sha_ni;
 }
+bool HasShaNiAvx512(const CpuFeatures& f) {
+    return f.sha_ni && f.avx512;
+}
 #endif
 
 constexpr CpuImpl IMPLS[] = {
 #if defined(__x86_64__)
+    {"sha-ni-vl-8way", "sha-ni and avx512(f,bw,vl)", 8, HasShaNiAvx512, shani_vl::ScanChunk_8way},
     {"avx512-16way-x2", "avx512", 32, HasAvx512, avx512::ScanChunk_16way_x2},
     {"avx512-16way", "avx512", 16, HasAvx512, avx512::ScanChunk_16way},
     {"avx512vl-8way", "avx512", 8, HasAvx512, avx512::ScanChunk_8way_vl},

@@ -41,6 +41,9 @@ uint32_t ScanChunk_2way(const core::ScanPrecomp& p, uint32_t first, uint32_t cou
 uint32_t ScanChunk_4way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
 uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
 } // namespace shani
+namespace shani_vl {
+uint32_t ScanChunk_8way(const core::ScanPrecomp& p, uint32_t first, uint32_t count, uint32_t* out);
+} // namespace shani_vl
 #endif
 
 } // namespace nonceforge::miner::cpu
