@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     row("sha256rnds2", p.rnds2);
     row("sha256msg1", p.msg1);
     row("sha256msg2", p.msg2);
+    row("sha256rnds2 + sha256msg2 10:4 (mixed)", p.rnds2_msg2);
     row("paddd xmm", p.add128);
     std::printf("\n%-18s %8s %8s %8s %8s %8s %8s %10s %10s  %s\n", "path", "add", "logic", "rot",
                 "shift", "sha", "other", "cyc/nonce", "MH/s/core", "limit");

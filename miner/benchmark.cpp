@@ -213,6 +213,7 @@ std::string ProbeSummary(const miner::cpu::ThroughputProbe& p) {
     add("sha256rnds2", p.rnds2);
     add("sha256msg1", p.msg1);
     add("sha256msg2", p.msg2);
+    add("sha256rnds2+msg2", p.rnds2_msg2);
     return out;
 }
 

@@ -78,6 +78,27 @@ NF_PROBE_FN(Rnds2, NF_SHA_BODY("sha256rnds2 %%xmm0, %%xmm13, %%xmm\\r"), "")
 NF_PROBE_FN(Msg1, NF_SHA_BODY("sha256msg1 %%xmm13, %%xmm\\r"), "")
 NF_PROBE_FN(Msg2, NF_SHA_BODY("sha256msg2 %%xmm13, %%xmm\\r"), "")
 NF_PROBE_FN(Add128, NF_PROBE_BODY("paddd %%xmm12, %%xmm\\r"), "")
+// sha256rnds2 and sha256msg2 mixed 10:4, about the 62:24 of the SHA-NI scan paths, on 14
+// chains: the instructions per cycle of the mix (on a core where both share the SHA unit, far
+// below either alone).
+#define NF_SHA_MIX_BODY                                                                            \
+    "1:\n"                                                                                         \
+    ".rept 8\n"                                                                                    \
+    ".irp r,1,2,3,4,5\n"                                                                           \
+    "sha256rnds2 %%xmm0, %%xmm15, %%xmm\\r\n"                                                      \
+    ".endr\n"                                                                                      \
+    "sha256msg2 %%xmm15, %%xmm11\n"                                                                \
+    "sha256msg2 %%xmm15, %%xmm12\n"                                                                \
+    ".irp r,6,7,8,9,10\n"                                                                          \
+    "sha256rnds2 %%xmm0, %%xmm15, %%xmm\\r\n"                                                      \
+    ".endr\n"                                                                                      \
+    "sha256msg2 %%xmm15, %%xmm13\n"                                                                \
+    "sha256msg2 %%xmm15, %%xmm14\n"                                                                \
+    ".endr\n"                                                                                      \
+    "dec %[n]\n"                                                                                   \
+    "jnz 1b\n"
+NF_PROBE_FN(Rnds2Msg2, NF_SHA_MIX_BODY, "")
+constexpr double SHA_MIX_INSNS_PER_ITER = 8 * 14;
 
 // 1,000 dependent register adds per iteration: 1,000 cycles.
 void AddChain(uint64_t n) {
@@ -273,13 +294,14 @@ ThroughputProbe MeasureThroughput(const CpuFeatures& f, double seconds_per_class
         r.rnds2 = per_cycle(Rnds2);
         r.msg1 = per_cycle(Msg1);
         r.msg2 = per_cycle(Msg2);
+        r.rnds2_msg2 = OpsPerSecond(Rnds2Msg2, SHA_MIX_INSNS_PER_ITER, seconds_per_class);
         r.add128 = per_cycle(Add128);
     }
     const double clock_after = OpsPerSecond(AddChain, ADDS_PER_ITER, seconds_per_class);
     r.clock_hz = (clock_before + clock_after) / 2;
     for (double* x : {&r.add512, &r.tern512, &r.ror512, &r.shift512, &r.rorshift512, &r.add256,
                       &r.xor256, &r.shift256, &r.ror256, &r.tern256, &r.rorshift256, &r.rnds2,
-                      &r.msg1, &r.msg2, &r.add128}) {
+                      &r.msg1, &r.msg2, &r.rnds2_msg2, &r.add128}) {
         *x /= r.clock_hz;
     }
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -326,6 +348,19 @@ std::optional<OpMix> ScanOpMix(std::string_view impl) {
         m.logic = (3 + 2) * k.big_sigma + (2 + 2) * k.small_sigma + 3 * k.ch + 4 * k.maj;
         m.other = k.other + 1; // the compare is min + cmpeq
         return PerNonce(m, VectorLanes(impl));
+    }
+    if (StartsWith(impl, "sha-ni-vl")) {
+        // scan_shani_vl.cpp: the same 62 sha256rnds2, no sha256msg1/msg2; the schedules of
+        // both hashes on 256-bit vectors (vprord, vpsrld, vpternlogd, vpaddd), their K + W
+        // pairs unpacked and the first hashes transposed (`other`). Per nonce, as
+        // bench/count_scan_ops.py counts them in the compiled loop.
+        m.rnds2 = 31 + 31;
+        m.add = 686.0 / 16;
+        m.logic = 312.0 / 16;
+        m.rot = 624.0 / 16;
+        m.shift = 312.0 / 16;
+        m.other = 320.0 / 16;
+        return m;
     }
     if (StartsWith(impl, "sha-ni")) {
         // scan_shani.cpp: rounds 2..63 of the first hash and 0..61 of the second, two rounds
@@ -379,9 +414,20 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
         const double widest = std::max({p.add256, p.xor256, p.shift256});
         ok = consider(alu, widest, "all ALU") && consider(m.add, p.add256, "adds") &&
              consider(m.logic, p.xor256, "logic") && consider(m.shift, p.shift256, "shifts");
+    } else if (StartsWith(impl, "sha-ni-vl")) {
+        // sha256rnds2 issues on one of the vector pipes, so it counts among all ALU operations.
+        const double widest = std::max({p.add256, p.tern256, p.ror256, p.shift256});
+        ok = consider(m.rnds2, p.rnds2, "sha256rnds2") &&
+             consider(alu + m.rnds2, widest, "all ALU") && consider(m.add, p.add256, "adds") &&
+             consider(m.logic, p.tern256, "ternary logic") &&
+             consider(m.rot, p.ror256, "rotates") && consider(m.shift, p.shift256, "shifts") &&
+             consider((m.rot + m.shift), p.rorshift256, "rotates+shifts");
     } else { // sha-ni
+        // sha256rnds2 and sha256msg2 together at their mixed rate (measured in about the
+        // scan's proportion): where they share the SHA unit, this sets the bound.
         ok = consider(m.rnds2, p.rnds2, "sha256rnds2") && consider(m.msg1, p.msg1, "sha256msg1") &&
-             consider(m.msg2, p.msg2, "sha256msg2") && consider(m.other, p.add128, "128-bit ALU");
+             consider(m.msg2, p.msg2, "sha256msg2") && consider(m.other, p.add128, "128-bit ALU") &&
+             consider(m.rnds2 + m.msg2, p.rnds2_msg2, "sha256rnds2+msg2");
     }
     if (!ok || best.cycles_per_nonce <= 0) {
         return std::nullopt;

@@ -35,7 +35,8 @@ struct ThroughputProbe {
     double add256 = 0, xor256 = 0, shift256 = 0, ror256 = 0, tern256 = 0, rorshift256 = 0;
     // SHA extensions and the 128-bit adds around them
     double rnds2 = 0, msg1 = 0, msg2 = 0, add128 = 0;
-    double seconds = 0; // how long the probe took
+    double rnds2_msg2 = 0; // sha256rnds2 and sha256msg2 mixed 10:4
+    double seconds = 0;    // how long the probe took
 };
 
 // Measures every class this CPU has; `seconds_per_class` is the time spent on each timed run

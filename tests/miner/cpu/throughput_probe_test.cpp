@@ -21,6 +21,7 @@ ThroughputProbe FakeProbe() {
     p.rnds2 = 0.5;
     p.msg1 = 1;
     p.msg2 = 1;
+    p.rnds2_msg2 = 1;
     p.add128 = 4;
     return p;
 }
@@ -60,6 +61,43 @@ TEST(ThroughputBound, ShaNiIsBoundByItsRounds) {
     ASSERT_TRUE(bound.has_value());
     EXPECT_DOUBLE_EQ(bound->cycles_per_nonce, 62 / 0.5);
     EXPECT_EQ(bound->limit, "sha256rnds2");
+
+    // sha256msg2 sharing the SHA unit: the mix runs slower than either alone and sets it.
+    ThroughputProbe shared = FakeProbe();
+    shared.rnds2 = 1;
+    shared.msg2 = 0.5;
+    shared.rnds2_msg2 = 0.8;
+    const auto mix = ScanOpMix("sha-ni-2way");
+    ASSERT_TRUE(mix.has_value());
+    const auto b2 = ScanBound("sha-ni-2way", shared);
+    ASSERT_TRUE(b2.has_value());
+    EXPECT_DOUBLE_EQ(b2->cycles_per_nonce, (mix->rnds2 + mix->msg2) / 0.8);
+    EXPECT_EQ(b2->limit, "sha256rnds2+msg2");
+}
+
+TEST(ThroughputBound, ShaNiWithVectorSchedulesCountsTheRoundsAmongTheVectorOperations) {
+    const auto mix = ScanOpMix("sha-ni-vl-8way");
+    ASSERT_TRUE(mix.has_value());
+    EXPECT_DOUBLE_EQ(mix->rnds2, 62);
+    EXPECT_EQ(mix->msg1 + mix->msg2, 0) << "the schedules are not made with sha256msg1/msg2";
+    ThroughputProbe p = FakeProbe();
+    p.add256 = 4;
+    p.tern256 = 4;
+    p.ror256 = 2;
+    p.shift256 = 2;
+    p.rorshift256 = 2;
+    p.rnds2 = 1;
+    auto bound = ScanBound("sha-ni-vl-8way", p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_DOUBLE_EQ(bound->cycles_per_nonce, 62) << "a sha256rnds2 a cycle sets it";
+    EXPECT_EQ(bound->limit, "sha256rnds2");
+    // Vector pipes a quarter as fast: all the ALU operations, sha256rnds2 with them, set it.
+    p.add256 = p.tern256 = 1;
+    p.ror256 = p.shift256 = p.rorshift256 = 0.5;
+    bound = ScanBound("sha-ni-vl-8way", p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_DOUBLE_EQ(bound->cycles_per_nonce, mix->Total());
+    EXPECT_EQ(bound->limit, "all ALU");
 }
 
 TEST(ThroughputBound, NoBoundWithoutTheMeasurementOrTheModel) {
