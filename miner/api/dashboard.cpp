@@ -81,7 +81,21 @@ canvas { width:100%; height:260px; display:block; }
       <span>best share</span><span id="best-share">-</span>
     </div>
   </section>
-  <section class="card">
+  <section class="card" id="solo-card" style="display:none">
+    <h2>Solo on a node</h2>
+    <div class="kv">
+      <span>chain</span><span id="solo-chain">-</span>
+      <span>height</span><span id="solo-height">-</span>
+      <span>network diff.</span><span id="solo-difficulty">-</span>
+      <span>chance per day</span><span id="solo-chance">-</span>
+      <span>expected time</span><span id="solo-expected">-</span>
+      <span>blocks accepted</span><span class="ok" id="solo-accepted">0</span>
+      <span>rejected</span><span class="bad" id="solo-rejected">0</span>
+      <span>stale</span><span class="warn" id="solo-stale">0</span>
+      <span>last block</span><span class="oneline" id="solo-last">-</span>
+    </div>
+  </section>
+  <section class="card" id="pool-card">
     <h2>Pool</h2>
     <div class="kv">
       <span>url</span><span class="oneline" id="pool-url">-</span>
@@ -206,6 +220,28 @@ function renderSummary(s) {
     row("estimate", s.profit.reason);
     $("profit-note").replaceChildren();
   }
+}
+
+// Solo on a node: the node's chain and the blocks of this run in place of the pool card, and
+// the badge says so (after renderPools, which lists the node as the one upstream).
+function renderSolo(solo, pools) {
+  $("solo-card").style.display = solo ? "" : "none";
+  $("pool-card").style.display = solo ? "none" : "";
+  if (!solo) return;
+  text("solo-chain", solo.chain || "-");
+  text("solo-height", solo.height);
+  text("solo-difficulty", num(solo.network_difficulty));
+  text("solo-chance", (100 * solo.chance_per_day).toPrecision(3) + " %");
+  text("solo-expected", solo.expected_seconds_to_block === null ? "-"
+                        : duration(Math.round(solo.expected_seconds_to_block)));
+  for (const k of ["accepted", "rejected", "stale"]) text("solo-" + k, solo["blocks_" + k]);
+  text("solo-last", solo.last_block_hash || "-");
+  $("solo-last").title = solo.last_block_hash || "";
+  const node = pools.pools.find((x) => x.active) || pools.pools[0];
+  const up = !node || node.connected;
+  const badge = $("pool-badge");
+  badge.textContent = "solo: " + (up ? solo.chain || "node" : "node unreachable");
+  badge.className = up ? "ok" : "bad";
 }
 
 function renderPools(pools) {
@@ -333,6 +369,7 @@ async function refresh() {
     renderSummary(summary);
     renderDevices(devices);
     renderPools(pools);
+    renderSolo(summary.solo, pools);
     renderShares(shares);
     renderHistory(history);
     $("error").style.display = "none";

@@ -6,7 +6,10 @@ blocks, a node that comes up late, keep-alive connections the node closes, --blo
 --solo-share-difficulty."""
 
 import glob
+import http.client
 import json
+import re
+import shutil
 import os
 import socket
 import subprocess
@@ -14,7 +17,7 @@ import sys
 import time
 import unittest
 
-from cli_support import REPO, CliTest, run, unwrap_log
+from cli_support import REPO, CliTest, LineWatcher, run, start, unwrap_log
 
 EMULATOR = os.path.join(REPO, "tests", "node_emulator", "node_emulator.py")
 REGTEST_ADDR = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
@@ -260,3 +263,75 @@ class SoloMining(CliTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SoloMonitoring(CliTest):
+    """What /api/v1/summary and the dashboard show while mining solo on the emulator."""
+
+    def mine_with_api(self, emu, seconds=60):
+        proc = start(["mine", "-t", "1", "--duration", str(seconds), "--api-bind", "127.0.0.1:0",
+                      "--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
+                      REGTEST_ADDR])
+        err = LineWatcher(proc.stderr)
+        m = err.wait_for(r"API: dashboard and JSON at http://127\.0\.0\.1:(\d+)", 30)
+        if not m:
+            proc.kill()
+            proc.wait()
+            raise AssertionError("no API line:\n" + "\n".join(err.lines))
+        return proc, err, int(m.group(1))
+
+    def summary(self, port):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/api/v1/summary")
+        r = conn.getresponse()
+        body = r.read()
+        conn.close()
+        self.assertEqual(r.status, 200, body)
+        return json.loads(body)
+
+    def test_the_summary_and_the_dashboard_show_the_node_and_its_blocks(self):
+        with Emulator(self.tmp) as emu:
+            proc, err, port = self.mine_with_api(emu)
+            try:
+                self.assertIsNotNone(err.wait_for(r"accepted by the node", 30), "\n".join(err.lines))
+                deadline = time.monotonic() + 20
+                solo = None
+                while time.monotonic() < deadline:
+                    summary = self.summary(port)
+                    solo = summary["solo"]
+                    if solo and solo["blocks_accepted"] >= 1 and summary["hashrate_5s"] > 0:
+                        break
+                    time.sleep(0.3)
+                self.assertEqual(solo["chain"], "regtest", solo)
+                self.assertGreaterEqual(solo["blocks_accepted"], 1, solo)
+                self.assertEqual(solo["blocks_rejected"], 0, solo)
+                self.assertRegex(solo["last_block_hash"], r"^[0-9a-f]{64}$")
+                self.assertGreater(solo["network_difficulty"], 0)
+                chromium = os.environ.get("NF_CHROMIUM") or shutil.which("chromium") or \
+                    shutil.which("chromium-browser")
+                if not chromium:
+                    self.skipTest("chromium is not installed (apt-get install chromium): the "
+                                  "summary was checked, the dashboard was not rendered")
+                dom = subprocess.run(
+                    ["timeout", "-k", "5", "90", chromium, "--headless", "--no-sandbox",
+                     "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                     "--user-data-dir=" + self.path("chromium-profile"),
+                     "--virtual-time-budget=8000", "--dump-dom", "http://127.0.0.1:%d/" % port],
+                    capture_output=True, text=True).stdout
+            finally:
+                proc.terminate()
+                proc.wait(60)
+                err.join()
+                proc.stdout.close()
+                proc.stderr.close()
+        self.assertIn('id="solo-card" style=""', dom, dom[:3000])
+        self.assertIn('id="pool-card" style="display: none;"', dom)
+        self.assertIn('id="solo-chain">regtest<', dom)
+        self.assertIn('id="pool-badge" class="ok">solo: regtest<', dom)
+        accepted = re.search(r'id="solo-accepted">(\d+)<', dom)
+        self.assertIsNotNone(accepted, dom[:3000])
+        self.assertGreaterEqual(int(accepted.group(1)), 1)
+        self.assertRegex(dom, r'id="solo-last" title="[0-9a-f]{64}">[0-9a-f]{64}<')
+        self.assertRegex(dom, r'id="solo-chance">[0-9.e+-]+ %<')
+        self.assertRegex(dom, r'id="solo-expected">([0-9]+m[0-9]{2}s|[0-9]+h[0-9]{2}m)<')
