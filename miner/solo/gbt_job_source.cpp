@@ -633,6 +633,11 @@ SubmitOutcome ClassifySubmitReply(const RpcResult<nlohmann::json>& reply) {
         if (v == "duplicate") {
             return {K::Duplicate, ""};
         }
+        if (v == "inconclusive") {
+            // Core's answer for a block it stored but did not connect: one on a branch that
+            // is not its best chain, i.e. a block of a tip that has moved on.
+            return {K::Inconclusive, "inconclusive"};
+        }
         return {K::Rejected, v.is_string() ? v.get<std::string>()
                                            : "unexpected reply " + v.dump().substr(0, 80)};
     }
@@ -670,6 +675,15 @@ bool GbtJobSource::OnSubmitReply(const PendingBlock& b, const RpcResult<nlohmann
                                                        "counted as accepted")));
         Verdict(b.share, VerdictKind::Accepted, "", latency);
         return true;
+    case K::Inconclusive:
+        SetConnected(true);
+        count(&miner::SoloStatus::blocks_submitted);
+        count(&miner::SoloStatus::blocks_stale);
+        Log(LogLevel::Warn, block +
+                                " is stale: the node answered \"inconclusive\" (it keeps the block "
+                                "off its best chain; the tip had moved)");
+        Verdict(b.share, VerdictKind::Stale, "inconclusive: not on the node's best chain", latency);
+        return true;
     case K::Rejected:
         SetConnected(true);
         count(&miner::SoloStatus::blocks_submitted);
@@ -694,6 +708,31 @@ bool GbtJobSource::OnSubmitReply(const PendingBlock& b, const RpcResult<nlohmann
     return false;
 }
 
+// Before a block that got no answer is sent again: the node's best block. When it is no longer
+// the block's parent, the block is stale (sending it would only add a side branch, which the
+// node answers "inconclusive"), and true. False when the tip is unchanged or cannot be read.
+awaitable<bool> GbtJobSource::TipMovedPast(const PendingBlock& b) {
+    auto best = co_await m_sub_rpc->Call("getbestblockhash", nlohmann::json::array(),
+                                         m_config.call_timeout);
+    if (!best || !best->is_string()) {
+        co_return false;
+    }
+    const auto hash = core::Hash256::FromDisplayHex(best->get<std::string>());
+    if (!hash || *hash == b.entry->tmpl.previous_block_hash) {
+        co_return false;
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_status.solo->blocks_stale;
+    }
+    Log(LogLevel::Warn, "block " + b.hash + " at height " + std::to_string(b.entry->tmpl.height) +
+                            " given up: the tip moved while the node was unreachable (best block "
+                            "now " +
+                            best->get<std::string>() + ")");
+    Verdict(b.share, VerdictKind::Stale, "the tip moved before the node answered");
+    co_return true;
+}
+
 awaitable<void> GbtJobSource::Submitter() {
     while (!m_stopping) {
         if (m_blocks.empty()) {
@@ -704,6 +743,10 @@ awaitable<void> GbtJobSource::Submitter() {
         unsigned failures = 0;
         bool done = false;
         while (!done && !m_stopping) {
+            if (failures > 0 && co_await TipMovedPast(b)) {
+                done = true; // stale, counted there
+                break;
+            }
             const auto sent = Clock::now();
             nlohmann::json params = nlohmann::json::array();
             params.push_back(b.hex);

@@ -60,10 +60,11 @@ constexpr std::chrono::seconds MAX_CHAIN_AHEAD{3600};
 // What submitblock's reply means for a found block.
 struct SubmitOutcome {
     enum class Kind {
-        Accepted,    // null: the block is in the node's chain (or a valid branch of it)
-        Duplicate,   // "duplicate": the node already has this very block (a resend)
-        Rejected,    // any other result string, or a JSON-RPC error: `reason`
-        Unreachable, // no answer (network, timeout, HTTP errors): send it again later
+        Accepted,     // null: the block is in the node's chain (or a valid branch of it)
+        Duplicate,    // "duplicate": the node already has this very block (a resend)
+        Rejected,     // any other result string, or a JSON-RPC error: `reason`
+        Inconclusive, // "inconclusive": valid, but not on the node's best chain: stale
+        Unreachable,  // no answer (network, timeout, HTTP errors): send it again later
     };
     Kind kind = Kind::Unreachable;
     std::string reason;
@@ -115,6 +116,7 @@ private:
     boost::asio::awaitable<bool> StartUp(RpcClient& rpc);
     boost::asio::awaitable<void> LongPoll();
     boost::asio::awaitable<void> Submitter();
+    boost::asio::awaitable<bool> TipMovedPast(const PendingBlock& b);
     boost::asio::awaitable<bool> FetchTemplate(RpcClient& rpc, bool refresh);
     boost::asio::awaitable<void> Sleep(boost::asio::steady_timer& timer,
                                        std::chrono::milliseconds d);

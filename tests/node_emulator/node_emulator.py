@@ -541,6 +541,7 @@ class Node:
         self.lock = threading.Condition()
         self.started = time.monotonic()
         self.first_call: float | None = None  # the warm-up and IBD clocks start here
+        self.outage_until: float | None = None  # --outage-on-submit: no answers until then
         self.stopping = False
         self.halving = 150 if args.chain == "regtest" else 210_000
         self.payout_script = address_to_script(args.payout_address) if args.payout_address else None
@@ -604,6 +605,32 @@ class Node:
         if self.first_call is None:
             self.first_call = now
         return now - self.first_call
+
+    def outage(self, body: bytes) -> bool:
+        """--outage-on-submit S: the first submitblock starts S seconds in which no request is
+        answered (the connection is closed), as a node that went away would do; at its start
+        another miner's block moves the tip, so the block in flight can only be stale."""
+        secs = self.args.outage_on_submit
+        if not secs:
+            return False
+        now = time.monotonic()
+        with self.lock:
+            if self.outage_until is None and b'"submitblock"' in body:
+                self.outage_until = now + secs
+                log(f"outage: {secs} s without answers, starting with a submitblock")
+                start = True
+            else:
+                start = False
+        if start:
+            self.other_miner_block()
+            with self.stats_lock:
+                self.stats["outage_requests"] = self.stats.get("outage_requests", 0) + 1
+            return True
+        if self.outage_until is not None and now < self.outage_until:
+            with self.stats_lock:
+                self.stats["outage_requests"] = self.stats.get("outage_requests", 0) + 1
+            return True
+        return False
 
     def in_warmup(self) -> bool:
         return self.since_first_call() < self.args.warmup_seconds
@@ -1128,6 +1155,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             log(f"ThreadRPCServer incorrect password attempt from {self.client_address[0]}")
             self.send(401, b"", "text/html", {"WWW-Authenticate": 'Basic realm="jsonrpc"'})
             return
+        if self.node.outage(body):
+            self.close_connection = True  # no answer at all
+            return
         status, reply = self.execute(body)
         if status == 204:
             self.send(204)
@@ -1210,6 +1240,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="report initial block download for this long after the first call")
     ap.add_argument("--block-interval", type=float, default=0.0,
                     help="another miner finds a block every N seconds (0: never)")
+    ap.add_argument("--outage-on-submit", type=float, default=0.0, metavar="SECONDS",
+                    help="the first submitblock starts SECONDS without answers, and another "
+                         "miner's block moves the tip at its start")
     ap.add_argument("--no-longpoll", action="store_true")
     ap.add_argument("--longpoll-timeout", type=float, default=60.0,
                     help="a long poll on an unchanged tip returns a fresh template after this long")

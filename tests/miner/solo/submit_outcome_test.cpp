@@ -20,9 +20,9 @@ TEST(SubmitOutcome, NullIsAcceptedDuplicateIsTheNodeHavingIt) {
 }
 
 TEST(SubmitOutcome, EveryOtherStringIsARejectionWithThatReason) {
-    for (const char* reason : {"inconclusive", "high-hash", "bad-txnmrklroot",
-                               "bad-witness-merkle-match", "bad-cb-height", "duplicate-invalid",
-                               "bad-cb-amount", "time-too-new", "prev-blk-not-found"}) {
+    for (const char* reason :
+         {"high-hash", "bad-txnmrklroot", "bad-witness-merkle-match", "bad-cb-height",
+          "duplicate-invalid", "bad-cb-amount", "time-too-new", "prev-blk-not-found"}) {
         const SubmitOutcome o =
             Reply(200, std::string(R"({"result":")") + reason + R"(","error":null,"id":1})");
         EXPECT_EQ(o.kind, K::Rejected) << reason;
@@ -31,6 +31,14 @@ TEST(SubmitOutcome, EveryOtherStringIsARejectionWithThatReason) {
     const SubmitOutcome odd = Reply(200, R"({"result":42,"error":null,"id":1})");
     EXPECT_EQ(odd.kind, K::Rejected);
     EXPECT_EQ(odd.reason, "unexpected reply 42");
+}
+
+TEST(SubmitOutcome, InconclusiveIsABlockOffTheNodesBestChain) {
+    // Core stores a valid block whose parent is no longer the tip without connecting it, and
+    // answers "inconclusive": the block is stale, not invalid.
+    const SubmitOutcome o = Reply(200, R"({"result":"inconclusive","error":null,"id":1})");
+    EXPECT_EQ(o.kind, K::Inconclusive);
+    EXPECT_EQ(o.reason, "inconclusive");
 }
 
 TEST(SubmitOutcome, JsonRpcErrorsAreRejectionsWithTheirCode) {

@@ -169,6 +169,28 @@ class SoloMining(CliTest):
         self.assertEqual(len(glob.glob(os.path.join(blocks, "*.hex"))), stats["accepted"])
         self.assertIn("blocks %d accepted, 0 rejected" % stats["accepted"], r.out)
 
+    def test_a_block_the_node_never_answered_is_stale_once_the_tip_moves(self):
+        # The first submitblock gets no answer for 4 s, and another miner's block moves the tip
+        # meanwhile: that block is given up as stale (not lost, not accepted), and the blocks
+        # after the outage are accepted.
+        with Emulator(self.tmp, "--outage-on-submit", "4") as emu:
+            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
+                      REGTEST_ADDR], seconds=10)
+            stats = emu.stats()
+        log = unwrap_log(r.err)
+        self.assertEqual(r.rc, 0, r)
+        self.assertGreaterEqual(stats.get("outage_requests", 0), 1, stats)
+        self.assertRegex(log, r"given up: the tip moved (before the node answered|while the node was unreachable)")
+        self.assertGreaterEqual(stats["accepted"], 1, stats)
+        self.assertEqual(stats["rejected"], 0, stats)
+        # The block in flight is stale; so may be a second one found on the same tip before
+        # the hold reached every backend ("a block of ours at this height was already sent").
+        m = re.search(r"blocks (\d+) accepted, 0 rejected, (\d+) stale", r.out)
+        self.assertIsNotNone(m, r.out)
+        self.assertEqual(int(m.group(1)), stats["accepted"], r.out)
+        self.assertGreaterEqual(int(m.group(2)), 1, r.out)
+        self.assertIn("lost 0", r.out)
+
     def test_rpc_user_and_password_through_the_url_and_as_cpuminer_flags(self):
         with Emulator(self.tmp, "--rpc-user", "alice", "--rpc-pass", "pw", cookie=False) as emu:
             r = mine(["-o", "http://alice:pw@127.0.0.1:%d" % emu.port, "--coinbase-addr",
