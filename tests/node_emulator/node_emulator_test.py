@@ -403,6 +403,25 @@ class SeparateProcessesTest(unittest.TestCase):
         finally:
             emu.close()
 
+    def test_outage_on_submit_answers_nothing_then_the_tip_has_moved(self):
+        emu = Emulator("--outage-on-submit", "1.5")
+        try:
+            height = emu.call("getblockcount")
+            t = emu.template()
+            with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+                emu.post({"id": 1, "method": "submitblock", "params": [build_block(t).hex()]})
+            with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
+                emu.post({"id": 2, "method": "getbestblockhash"})
+            time.sleep(1.6)
+            self.assertEqual(emu.call("getblockcount"), height + 1, "another miner's block")
+            # The block sent at the outage's start was never processed; sent now, it is a
+            # valid block on the tip's parent: "inconclusive", as Core answers.
+            self.assertEqual(emu.call("submitblock", build_block(t).hex()), "inconclusive")
+            self.assertEqual(emu.stop(), 0)
+            self.assertGreaterEqual(emu.stats()["outage_requests"], 2)
+        finally:
+            emu.close()
+
     def test_reject_all_and_stats_at_exit(self):
         emu = Emulator("--reject-all", "inconclusive", "--template-block", "300025", "--chain", "main")
         try:
