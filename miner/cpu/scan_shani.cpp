@@ -10,9 +10,11 @@
 
 #include "scan_impls.hpp"
 #include "scan_kernel.hpp"
+#include "sha_ni_layout.hpp"
 
 namespace {
 
+using namespace nonceforge::miner::cpu::sha_ni;
 using kernel::K;
 
 #define NF_SHA_INLINE inline __attribute__((always_inline))
@@ -37,24 +39,6 @@ NF_SHA_INLINE void ShiftC(__m128i m0, __m128i m1, __m128i& m2) {
 NF_SHA_INLINE void ShiftB(__m128i& m0, __m128i m1, __m128i& m2) {
     ShiftC(m0, m1, m2);
     ShiftA(m0, m1);
-}
-
-// (a,b,c,d), (e,f,g,h) word vectors <-> the ABEF / CDGH layout.
-NF_SHA_INLINE void ToAbef(__m128i abcd, __m128i efgh, __m128i& abef, __m128i& cdgh) {
-    const __m128i t1 = _mm_shuffle_epi32(abcd, 0xB1);
-    const __m128i t2 = _mm_shuffle_epi32(efgh, 0x1B);
-    abef = _mm_alignr_epi8(t1, t2, 0x08);
-    cdgh = _mm_blend_epi16(t2, t1, 0xF0);
-}
-NF_SHA_INLINE void FromAbef(__m128i abef, __m128i cdgh, __m128i& abcd, __m128i& efgh) {
-    const __m128i t1 = _mm_shuffle_epi32(abef, 0x1B);
-    const __m128i t2 = _mm_shuffle_epi32(cdgh, 0xB1);
-    abcd = _mm_blend_epi16(t1, t2, 0xF0);
-    efgh = _mm_alignr_epi8(t2, t1, 0x08);
-}
-
-NF_SHA_INLINE __m128i Load4(const uint32_t* w) {
-    return _mm_setr_epi32(int(w[0]), int(w[1]), int(w[2]), int(w[3]));
 }
 
 // Rounds 4..59 of a compression whose message words are m0 (W0..W3, already used by the

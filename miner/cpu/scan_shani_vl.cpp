@@ -24,9 +24,11 @@
 
 #include "scan_impls.hpp"
 #include "scan_kernel.hpp"
+#include "sha_ni_layout.hpp"
 
 namespace {
 
+using namespace nonceforge::miner::cpu::sha_ni;
 using kernel::IV;
 using kernel::K;
 using Y = __m256i;
@@ -60,24 +62,6 @@ constexpr int SLOT[B] = {0, 1, 4, 5, 2, 3, 6, 7};
 NF_ALWAYS_INLINE void StorePairs(Y x, Y y, uint64_t* out) {
     _mm256_store_si256(reinterpret_cast<Y*>(out), _mm256_unpacklo_epi32(x, y));
     _mm256_store_si256(reinterpret_cast<Y*>(out + 4), _mm256_unpackhi_epi32(x, y));
-}
-
-NF_ALWAYS_INLINE __m128i Load4(const uint32_t* w) {
-    return _mm_setr_epi32(int(w[0]), int(w[1]), int(w[2]), int(w[3]));
-}
-
-// (a,b,c,d), (e,f,g,h) <-> the ABEF / CDGH layout of sha256rnds2.
-NF_ALWAYS_INLINE void ToAbef(__m128i abcd, __m128i efgh, __m128i& abef, __m128i& cdgh) {
-    const __m128i t1 = _mm_shuffle_epi32(abcd, 0xB1);
-    const __m128i t2 = _mm_shuffle_epi32(efgh, 0x1B);
-    abef = _mm_alignr_epi8(t1, t2, 0x08);
-    cdgh = _mm_blend_epi16(t2, t1, 0xF0);
-}
-NF_ALWAYS_INLINE void FromAbef(__m128i abef, __m128i cdgh, __m128i& abcd, __m128i& efgh) {
-    const __m128i t1 = _mm_shuffle_epi32(abef, 0x1B);
-    const __m128i t2 = _mm_shuffle_epi32(cdgh, 0xB1);
-    abcd = _mm_blend_epi16(t1, t2, 0xF0);
-    efgh = _mm_alignr_epi8(t2, t1, 0x08);
 }
 
 // Double-buffered by batch parity. Pair P holds rounds 2P and 2P + 1.
