@@ -35,7 +35,6 @@ using Y = __m256i;
 
 struct Vl256Ops {
     using V = __m256i;
-    static constexpr int LANES = 8;
     static NF_ALWAYS_INLINE V Set1(uint32_t x) { return _mm256_set1_epi32(int(x)); }
     static NF_ALWAYS_INLINE V Add(V a, V b) { return _mm256_add_epi32(a, b); }
     static NF_ALWAYS_INLINE V Xor3(V a, V b, V c) {
