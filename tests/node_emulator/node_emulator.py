@@ -548,8 +548,9 @@ class Node:
         self.mempool = mempool_from_block(args.template_block)
         self.pool_by_txid = {p.tx.txid: p for p in self.mempool}
         self.mempool_seq = 0
-        # The chain: a synthetic start at START_HEIGHT whose ancestors are 10-minute-spaced.
-        now = int(time.time())
+        # The chain: a synthetic start at START_HEIGHT whose ancestors are 10-minute-spaced
+        # (--time-ahead S: ending S seconds in the future, a chain mined faster than the clock).
+        now = int(time.time()) + int(args.time_ahead)
         self.entries: dict[bytes, ChainEntry] = {}
         self.active: list[ChainEntry] = []  # the last entries of the active chain, oldest first
         prev = None
@@ -1243,6 +1244,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--outage-on-submit", type=float, default=0.0, metavar="SECONDS",
                     help="the first submitblock starts SECONDS without answers, and another "
                          "miner's block moves the tip at its start")
+    ap.add_argument("--time-ahead", type=float, default=0.0, metavar="SECONDS",
+                    help="the chain's timestamps run this far ahead of the clock (its median "
+                         "time past too), as on a regtest chain mined faster than one a second")
     ap.add_argument("--no-longpoll", action="store_true")
     ap.add_argument("--longpoll-timeout", type=float, default=60.0,
                     help="a long poll on an unchanged tip returns a fresh template after this long")

@@ -191,6 +191,21 @@ class SoloMining(CliTest):
         self.assertGreaterEqual(int(m.group(2)), 1, r.out)
         self.assertIn("lost 0", r.out)
 
+    def test_a_chain_far_ahead_of_the_clock_pauses_mining(self):
+        # Ancestors 10 minutes apart ending 9,000 s in the future: the median time past runs
+        # about 5,400 s ahead, beyond the miner's hour, so no block is mined or sent (the node
+        # would refuse one more than 2 hours ahead) and the pause is said once.
+        with Emulator(self.tmp, "--time-ahead", "9000") as emu:
+            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
+                      REGTEST_ADDR], seconds=4)
+            stats = emu.stats()
+        log = unwrap_log(r.err)
+        self.assertEqual(r.rc, 0, r)
+        self.assertEqual(log.count("mining paused until it is less than 3600 s ahead"), 1, log)
+        self.assertNotIn("block found", log)
+        self.assertEqual((stats["accepted"], stats["rejected"]), (0, 0), stats)
+        self.assertIn("blocks 0 accepted, 0 rejected", r.out)
+
     def test_rpc_user_and_password_through_the_url_and_as_cpuminer_flags(self):
         with Emulator(self.tmp, "--rpc-user", "alice", "--rpc-pass", "pw", cookie=False) as emu:
             r = mine(["-o", "http://alice:pw@127.0.0.1:%d" % emu.port, "--coinbase-addr",
