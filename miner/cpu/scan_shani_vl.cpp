@@ -22,6 +22,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized" // see scan_avx512.cpp
 #endif
 
+#include "avx512_ops.hpp"
 #include "scan_impls.hpp"
 #include "scan_kernel.hpp"
 #include "sha_ni_layout.hpp"
@@ -33,21 +34,8 @@ using kernel::IV;
 using kernel::K;
 using Y = __m256i;
 
-struct Vl256Ops {
-    using V = __m256i;
-    static NF_ALWAYS_INLINE V Set1(uint32_t x) { return _mm256_set1_epi32(int(x)); }
-    static NF_ALWAYS_INLINE V Add(V a, V b) { return _mm256_add_epi32(a, b); }
-    static NF_ALWAYS_INLINE V Xor3(V a, V b, V c) {
-        return _mm256_ternarylogic_epi32(a, b, c, 0x96);
-    }
-    static NF_ALWAYS_INLINE V sigma0(V x) {
-        return Xor3(_mm256_ror_epi32(x, 7), _mm256_ror_epi32(x, 18), _mm256_srli_epi32(x, 3));
-    }
-    static NF_ALWAYS_INLINE V sigma1(V x) {
-        return Xor3(_mm256_ror_epi32(x, 17), _mm256_ror_epi32(x, 19), _mm256_srli_epi32(x, 10));
-    }
-};
-using Ops = Vl256Ops;
+// The schedules use the kernel's AVX-512VL lane type: vprord, vpternlogd, eight lanes.
+using Ops = Avx512VlOps;
 
 constexpr int B = 8;      // nonces per batch: one 256-bit vector
 constexpr int G = 4;      // sha256rnds2 chains per group
@@ -103,11 +91,7 @@ NF_ALWAYS_INLINE void Task(const nonceforge::core::ScanPrecomp& p, Schedules& v,
                            uint64_t (*kw1)[B], uint64_t (*kw2)[B], const uint32_t (*first)[8]) {
     if constexpr (T == 0) {
         // W3 of nonces base..base+7: the byte-swapped nonce.
-        const Y swap = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2,
-                                        1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
-        const Y n = _mm256_add_epi32(_mm256_set1_epi32(int(base)),
-                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-        v.nonce = _mm256_shuffle_epi8(n, swap);
+        v.nonce = Ops::ByteSwap(Ops::Nonces(base));
         StorePairs(Ops::Set1(K[2] + p.w2), Ops::Add(v.nonce, Ops::Set1(K[3])), kw1[1]);
         v.f[16] = Ops::Set1(p.w16);
         v.f[17] = Ops::Set1(p.w17);
@@ -158,6 +142,29 @@ NF_ALWAYS_INLINE void Task(const nonceforge::core::ScanPrecomp& p, Schedules& v,
 // ABEF / CDGH of the G chains of the group in flight.
 struct Chains {
     __m128i x[G], y[G];
+
+    NF_ALWAYS_INLINE void Start(__m128i abef, __m128i cdgh) {
+        for (int j = 0; j < G; ++j) {
+            x[j] = abef;
+            y[j] = cdgh;
+        }
+    }
+    // One round pair of every chain. Pairs LO..HI come from `fixed[P]` (words the same for
+    // every nonce), the others from chain j's slot of `pairs[P]`.
+    template <int P, int LO, int HI>
+    NF_ALWAYS_INLINE void RoundPair(const __m128i* fixed, const uint64_t (*pairs)[B], int n0) {
+        for (int j = 0; j < G; ++j) {
+            __m128i kw;
+            if constexpr (P >= LO && P <= HI) {
+                kw = fixed[P];
+            } else {
+                kw = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&pairs[P][SLOT[n0 + j]]));
+            }
+            const __m128i next = _mm_sha256rnds2_epu32(y[j], x[j], kw);
+            y[j] = x[j];
+            x[j] = next;
+        }
+    }
 };
 
 // Step STEP of an iteration: one round pair of one group, then its share of the tasks. Groups
@@ -175,22 +182,9 @@ NF_ALWAYS_INLINE void ZipStep(const nonceforge::core::ScanPrecomp& p, const Cons
     if constexpr (FIRST) {
         constexpr int P = I + 1; // pairs 1..31: rounds 0..1 are in state2
         if constexpr (I == 0) {
-            for (int j = 0; j < G; ++j) {
-                r.x[j] = c.st2_abef;
-                r.y[j] = c.st2_cdgh;
-            }
+            r.Start(c.st2_abef, c.st2_cdgh);
         }
-        for (int j = 0; j < G; ++j) {
-            __m128i kw;
-            if constexpr (P >= 2 && P <= 8) {
-                kw = c.kw1[P];
-            } else {
-                kw = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&b.kw1[P][SLOT[N0 + j]]));
-            }
-            const __m128i next = _mm_sha256rnds2_epu32(r.y[j], r.x[j], kw);
-            r.y[j] = r.x[j];
-            r.x[j] = next;
-        }
+        r.RoundPair<P, 2, 8>(c.kw1, b.kw1, N0);
         if constexpr (P == 31) {
             for (int j = 0; j < G; ++j) {
                 __m128i lo, hi;
@@ -203,22 +197,9 @@ NF_ALWAYS_INLINE void ZipStep(const nonceforge::core::ScanPrecomp& p, const Cons
     } else {
         constexpr int P = I; // pairs 0..30
         if constexpr (I == 0) {
-            for (int j = 0; j < G; ++j) {
-                r.x[j] = c.iv_abef;
-                r.y[j] = c.iv_cdgh;
-            }
+            r.Start(c.iv_abef, c.iv_cdgh);
         }
-        for (int j = 0; j < G; ++j) {
-            __m128i kw;
-            if constexpr (P >= 4 && P <= 7) {
-                kw = c.kw2[P];
-            } else {
-                kw = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&b.kw2[P][SLOT[N0 + j]]));
-            }
-            const __m128i next = _mm_sha256rnds2_epu32(r.y[j], r.x[j], kw);
-            r.y[j] = r.x[j];
-            r.x[j] = next;
-        }
+        r.RoundPair<P, 4, 7>(c.kw2, b.kw2, N0);
         if constexpr (P == 30) {
             // Lane 0 (F) of the last ABEF is e after round 60, and H7 = IV7 + e.
             for (int j = 0; j < G; ++j) {
