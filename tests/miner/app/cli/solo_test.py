@@ -51,6 +51,10 @@ class Emulator:
         if start:
             self.start()
 
+    def solo_args(self, address=REGTEST_ADDR):
+        """The miner's options for this node with its cookie, paying to `address`."""
+        return ["--solo", self.url, "--rpc-cookie", self.cookie, "--coinbase-addr", address]
+
     def start(self):
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(self.cmd, stdout=log, stderr=subprocess.STDOUT)
@@ -157,8 +161,7 @@ class SoloMining(CliTest):
         blocks = self.path("blocks")
         os.mkdir(blocks)
         with Emulator(self.tmp, "--warmup-seconds", "2") as emu:
-            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      REGTEST_ADDR, "--blocks-dir", blocks], seconds=6)
+            r = mine(emu.solo_args() + ["--blocks-dir", blocks], seconds=6)
             stats = emu.stats()
         log = unwrap_log(r.err)
         self.assertEqual(r.rc, 0, r)
@@ -174,8 +177,7 @@ class SoloMining(CliTest):
         # meanwhile: that block is given up as stale (not lost, not accepted), and the blocks
         # after the outage are accepted.
         with Emulator(self.tmp, "--outage-on-submit", "4") as emu:
-            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      REGTEST_ADDR], seconds=10)
+            r = mine(emu.solo_args(), seconds=10)
             stats = emu.stats()
         log = unwrap_log(r.err)
         self.assertEqual(r.rc, 0, r)
@@ -196,8 +198,7 @@ class SoloMining(CliTest):
         # about 5,400 s ahead, beyond the miner's hour, so no block is mined or sent (the node
         # would refuse one more than 2 hours ahead) and the pause is said once.
         with Emulator(self.tmp, "--time-ahead", "9000") as emu:
-            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      REGTEST_ADDR], seconds=4)
+            r = mine(emu.solo_args(), seconds=4)
             stats = emu.stats()
         log = unwrap_log(r.err)
         self.assertEqual(r.rc, 0, r)
@@ -233,8 +234,7 @@ class SoloMining(CliTest):
 
     def test_an_address_of_another_network_exits_2(self):
         with Emulator(self.tmp) as emu:
-            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      MAINNET_ADDR])
+            r = mine(emu.solo_args(MAINNET_ADDR))
         self.assertEqual(r.rc, 2, r)
         last = r.err_lines()[-1]
         self.assertIn("--coinbase-addr", last)
@@ -242,8 +242,7 @@ class SoloMining(CliTest):
 
     def test_rejected_blocks_get_the_nodes_reason(self):
         with Emulator(self.tmp, "--reject-all", "bad-txnmrklroot") as emu:
-            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      REGTEST_ADDR], seconds=3)
+            r = mine(emu.solo_args(), seconds=3)
             stats = emu.stats()
         self.assertEqual(r.rc, 0, r)
         self.assertGreaterEqual(stats["rejected"], 1, stats)
@@ -277,9 +276,8 @@ class SoloMining(CliTest):
         # Regtest's network difficulty (4.7e-10) is below any share difficulty: every share is
         # a block, so none is a local statistics share; each is sent or stale (a sibling).
         with Emulator(self.tmp) as emu:
-            r = mine(["--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      REGTEST_ADDR, "--solo-share-difficulty", "0.0001",
-                      "--json-summary", self.path("s.json")], seconds=3)
+            r = mine(emu.solo_args() + ["--solo-share-difficulty", "0.0001", "--json-summary",
+                                        self.path("s.json")], seconds=3)
             stats = emu.stats()
         self.assertEqual(r.rc, 0, r)
         with open(self.path("s.json")) as f:
@@ -306,9 +304,8 @@ class SoloMonitoring(CliTest):
     """What /api/v1/summary and the dashboard show while mining solo on the emulator."""
 
     def mine_with_api(self, emu, seconds=60):
-        proc = start(["mine", "-t", "1", "--duration", str(seconds), "--api-bind", "127.0.0.1:0",
-                      "--solo", emu.url, "--rpc-cookie", emu.cookie, "--coinbase-addr",
-                      REGTEST_ADDR])
+        proc = start(["mine", "-t", "1", "--duration", str(seconds), "--api-bind", "127.0.0.1:0"]
+                     + emu.solo_args())
         err = LineWatcher(proc.stderr)
         m = err.wait_for(r"API: dashboard and JSON at http://127\.0\.0\.1:(\d+)", 30)
         if not m:
