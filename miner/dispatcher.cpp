@@ -98,10 +98,7 @@ void Dispatcher::SetJob(std::shared_ptr<const core::Job> job) {
         m_source.SetJob(std::move(job), restart);
     }
     if (restart) {
-        for (auto& w : m_workers) {
-            std::lock_guard lock(w->mutex);
-            w->scan_stop.request_stop();
-        }
+        StopScans();
     }
     m_job_cv.notify_all();
 }
@@ -117,11 +114,23 @@ bool Dispatcher::HoldIfCurrent(const core::Job* job) {
         }
         m_source.Clear();
     }
+    StopScans();
+    return true;
+}
+
+void Dispatcher::Hold() {
+    {
+        std::lock_guard lock(m_job_mutex);
+        m_source.Clear();
+    }
+    StopScans();
+}
+
+void Dispatcher::StopScans() {
     for (auto& w : m_workers) {
         std::lock_guard lock(w->mutex);
         w->scan_stop.request_stop();
     }
-    return true;
 }
 
 std::vector<double> Dispatcher::SwitchLatenciesMicros() const {

@@ -54,6 +54,9 @@ public:
     // Stratum session marks every new block and every new connection's first job clean);
     // otherwise the new job applies from each worker's next range.
     void SetJob(std::shared_ptr<const core::Job> job);
+    // From the network thread: the source has no work to give (JobSource::Handlers::on_hold).
+    // Every scan stops and the workers wait for the next SetJob.
+    void Hold();
 
     // Microseconds from a restarting SetJob to each worker's first range of the new job.
     std::vector<double> SwitchLatenciesMicros() const;
@@ -77,6 +80,7 @@ private:
     // refreshed one of the same source), every scan stops and the workers wait for the next
     // SetJob (Job::stop_at_block).
     bool HoldIfCurrent(const core::Job* job);
+    void StopScans();
 
     DispatcherConfig m_config;
     Stats& m_stats;

@@ -79,6 +79,9 @@ public:
         // A new job. job->clean_jobs is the source's decision that work on earlier jobs is
         // stale (a new block, a new connection); the dispatcher restarts on it and nothing else.
         std::function<void(std::shared_ptr<const core::Job>)> on_job;
+        // The source has no work to give until its next on_job (a node whose chain runs too far
+        // ahead of this clock): stop hashing. Optional.
+        std::function<void()> on_hold;
         // The share difficulty of the jobs from now on changed (sources that negotiate one).
         std::function<void(double difficulty)> on_difficulty;
         // The connection to the active upstream came up or went down.

@@ -45,6 +45,7 @@ miner::JobSource::Handlers MinerRuntime::Impl::SourceHandlers() {
         latest_job = job;
         dispatcher->SetJob(std::move(job));
     };
+    h.on_hold = [this] { dispatcher->Hold(); };
     h.on_verdict = [this](miner::ShareVerdict v) { OnVerdict(std::move(v)); };
     // Protocol lines come only with -P, which asked to see every line: info.
     h.on_log = [this](LogLevel level, const std::string& text) {

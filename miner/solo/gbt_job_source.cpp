@@ -404,15 +404,8 @@ void GbtJobSource::Publish(BlockTemplate tmpl, bool refresh) {
                     "until it is less than " +
                     std::to_string(MAX_CHAIN_AHEAD.count()) +
                     " s ahead, so that no block is too far in the future for the node");
-            if (m_current) {
-                // The current work, with a target nothing meets: every backend restarts on it
-                // and finds nothing until the clock catches up.
-                auto hold = std::make_shared<core::Job>(*m_current->job);
-                hold->share_target = core::U256();
-                hold->clean_jobs = true;
-                hold->sequence = ++m_sequence;
-                hold->job_id = "hold" + std::to_string(m_sequence);
-                m_handlers.on_job(std::move(hold));
+            if (m_current && m_handlers.on_hold) {
+                m_handlers.on_hold(); // no hashing until the clock catches up
             }
         }
         return;

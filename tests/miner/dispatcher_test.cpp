@@ -355,6 +355,30 @@ TEST(Dispatcher, ABlockOnAStopAtBlockJobHoldsEveryBackendUntilTheNextJob) {
     EXPECT_LE(shares.size(), held + 2);
 }
 
+TEST(Dispatcher, HoldStopsEveryBackendUntilTheNextJob) {
+    miner::Stats stats;
+    SharesSeen seen;
+    miner::Dispatcher d({}, stats, seen.Sink(), [](core::LogLevel, const std::string&) {});
+    for (int i = 0; i < 2; ++i) {
+        d.AddBackend(
+            std::make_unique<miner::cpu::CpuBackend>(*miner::cpu::FindCpuImpl("generic"), i), 1e6);
+    }
+    d.Start();
+    d.SetJob(EasyJob("before", 1, true));
+    ASSERT_TRUE(WaitFor([&] { return stats.Snapshot().total.hashes > 0; }, 10s));
+    d.Hold();
+    std::this_thread::sleep_for(100ms); // the ranges in flight end at their next chunk
+    const auto hashes = stats.Snapshot().total.hashes;
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(stats.Snapshot().total.hashes, hashes) << "hashing went on after Hold";
+    const std::size_t held = seen.Count();
+    d.SetJob(EasyJob("after", 2, true));
+    ASSERT_TRUE(WaitFor([&] { return seen.Count() > held; }, 20s));
+    d.Stop();
+    EXPECT_GT(stats.Snapshot().total.hashes, hashes);
+    EXPECT_EQ(seen.All().back().job->job_id, "after");
+}
+
 TEST(Dispatcher, AnEasyPoolJobHandsOnEveryShareOfARange) {
     // Without stop_at_block (a pool's job) a block candidate does not end the range.
     miner::Stats stats;
