@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     std::printf("CPU: %s (%s)\n", f.brand.c_str(), f.Summary().c_str());
     std::printf("clock (dependent scalar add chain): %.3f GHz; probe took %.2f s\n\n",
                 p.clock_hz / 1e9, p.seconds);
-    std::printf("instructions per cycle, 12 independent chains:\n");
+    std::printf("instructions per cycle (one class: 12 independent chains; a path's mix: its\n"
+                "classes in its proportions, see miner/cpu/throughput_probe.cpp):\n");
     auto row = [](const char* name, double v) {
         if (v > 0) {
             std::printf("  %-34s %5.2f\n", name, v);
@@ -53,6 +54,10 @@ int main(int argc, char** argv) {
     row("sha256msg2", p.msg2);
     row("sha256rnds2 + sha256msg2 10:4 (mixed)", p.rnds2_msg2);
     row("paddd xmm", p.add128);
+    row("avx512 scans' mix, zmm", p.mix512);
+    row("avx512 scans' mix, ymm", p.mix256);
+    row("sha-ni-vl-8way's mix", p.mix_shani_vl);
+    row("sha-ni scans' mix", p.mix_shani);
     std::printf("\n%-18s %8s %8s %8s %8s %8s %8s %10s %10s  %s\n", "path", "add", "logic", "rot",
                 "shift", "sha", "other", "cyc/nonce", "MH/s/core", "limit");
     for (const CpuImpl& impl : AllCpuImpls()) {

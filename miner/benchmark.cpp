@@ -214,6 +214,10 @@ std::string ProbeSummary(const miner::cpu::ThroughputProbe& p) {
     add("sha256msg1", p.msg1);
     add("sha256msg2", p.msg2);
     add("sha256rnds2+msg2", p.rnds2_msg2);
+    add("mix avx512 zmm", p.mix512);
+    add("mix avx512 ymm", p.mix256);
+    add("mix sha-ni-vl", p.mix_shani_vl);
+    add("mix sha-ni", p.mix_shani);
     return out;
 }
 
@@ -364,8 +368,9 @@ std::string BenchmarkReport::ToTable() const {
                       "per cycle: ",
                       probe_clock_hz / 1e9);
         out << clock << probe_summary
-            << "\n(the largest of each class's operations / its rate and all vector ALU "
-               "operations / the fastest rate; % of bound: median per thread over it)\n";
+            << "\n(the largest of: each class's operations / its rate, all vector ALU "
+               "operations / the fastest rate, and all of a path's operations / the rate of "
+               "its mix; % of bound: median per thread over it)\n";
     }
     for (const auto& u : unavailable) {
         out << "not measured: " << u << "\n";

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "miner/cpu/scan_kernel.hpp"
@@ -99,6 +100,118 @@ NF_PROBE_FN(Add128, NF_PROBE_BODY("paddd %%xmm12, %%xmm\\r"), "")
     "jnz 1b\n"
 NF_PROBE_FN(Rnds2Msg2, NF_SHA_MIX_BODY, "")
 constexpr double SHA_MIX_INSNS_PER_ITER = 8 * 14;
+
+// The scan paths' own mixes: their instruction classes in the proportions of the compiled
+// loops (bench/count_scan_ops.py), interleaved evenly, each instruction on its own register
+// chain. On a core where classes share pipes, or where the scheduler does not spread them
+// over the pipes as a model would, the mix runs slower than the per-class limits say; its
+// rate is what the core allows for that mix. Vector chains are on registers 16..31 (EVEX), so
+// they never meet the SHA chains on 1..12. xmm16..31 are not named as clobbered: the file is
+// compiled without AVX-512, so the compiler never keeps a value in them.
+#define NF_MIX_OP(insn, width, r) insn " %%" width #r ", %%" width #r "\n"
+#define NF_ADDZ(r) "vpaddd %%zmm14, " NF_MIX_OP("", "zmm", r)
+#define NF_TERNZ(r) "vpternlogd $0x96, %%zmm14, %%zmm15, %%zmm" #r "\n"
+#define NF_RORZ(r) NF_MIX_OP("vprord $7,", "zmm", r)
+#define NF_SHRZ(r) NF_MIX_OP("vpsrld $3,", "zmm", r)
+#define NF_ADDY(r) "vpaddd %%ymm14, " NF_MIX_OP("", "ymm", r)
+#define NF_TERNY(r) "vpternlogd $0x96, %%ymm14, %%ymm15, %%ymm" #r "\n"
+#define NF_RORY(r) NF_MIX_OP("vprord $7,", "ymm", r)
+#define NF_SHRY(r) NF_MIX_OP("vpsrld $3,", "ymm", r)
+#define NF_UNPY(r) "vpunpckldq %%ymm14, " NF_MIX_OP("", "ymm", r)
+#define NF_RNDS2(r) "sha256rnds2 %%xmm0, %%xmm15, %%xmm" #r "\n"
+#define NF_MSG1(r) "sha256msg1 %%xmm15, %%xmm" #r "\n"
+#define NF_MSG2(r) "sha256msg2 %%xmm15, %%xmm" #r "\n"
+
+// clang-format off
+// The AVX-512 scans (per 16 nonces 1,046 vpaddd, 628 vpternlogd, 1,020 vprord, 156 vpsrld) as
+// 64 operations: 23 adds, 14 ternary logic, 23 rotates, 4 shifts.
+#define NF_MIX_AVX512_UNIT(ADD, TERN, ROR, SHR)                                                    \
+    ADD(16) ROR(17) TERN(18) ADD(19) ROR(20) SHR(21) TERN(22) ADD(23)                              \
+    ROR(24) ADD(25) ROR(26) TERN(27) ADD(28) ROR(29) ADD(30) ROR(31)                               \
+    TERN(16) ADD(17) ROR(18) TERN(19) ADD(20) ROR(21) SHR(22) ADD(23)                              \
+    ROR(24) TERN(25) ADD(26) ROR(27) ADD(28) ROR(29) TERN(30) ADD(31)                              \
+    ROR(16) TERN(17) ADD(18) ROR(19) SHR(20) ADD(21) ROR(22) TERN(23)                              \
+    ADD(24) ROR(25) ADD(26) ROR(27) TERN(28) ADD(29) ROR(30) TERN(31)                              \
+    ADD(16) ROR(17) ADD(18) ROR(19) TERN(20) ADD(21) ROR(22) SHR(23)                               \
+    ADD(24) ROR(25) TERN(26) ADD(27) ROR(28) TERN(29) ADD(30) ROR(31)
+// sha-ni-vl-8way (per nonce 62 sha256rnds2; 43 vpaddd, 19.5 vpternlogd, 39 vprord, 19.5
+// vpsrld, 20 unpacks, 256-bit) as 16 sha256rnds2 on 12 chains and 36 vector operations: 11
+// adds, 5 ternary logic, 10 rotates, 5 shifts, 5 unpacks. Other orders (the rounds in blocks of
+// 4 or 8, the vector operations first) ran within 5 % of this one on Zen 5.
+#define NF_MIX_SHANI_VL_UNIT                                                                       \
+    NF_RNDS2(1) NF_ADDY(16) NF_RORY(17) NF_RNDS2(2) NF_TERNY(18) NF_SHRY(19)                       \
+    NF_RNDS2(3) NF_UNPY(20) NF_ADDY(21) NF_RNDS2(4) NF_RORY(22) NF_ADDY(23) NF_RORY(24)            \
+    NF_RNDS2(5) NF_TERNY(25) NF_SHRY(26) NF_RNDS2(6) NF_UNPY(27) NF_ADDY(28)                       \
+    NF_RNDS2(7) NF_RORY(29) NF_ADDY(30) NF_RNDS2(8) NF_RORY(31) NF_TERNY(16) NF_ADDY(17)           \
+    NF_RNDS2(9) NF_SHRY(18) NF_UNPY(19) NF_RNDS2(10) NF_RORY(20) NF_ADDY(21)                       \
+    NF_RNDS2(11) NF_RORY(22) NF_TERNY(23) NF_RNDS2(12) NF_ADDY(24) NF_SHRY(25) NF_UNPY(26)         \
+    NF_RNDS2(1) NF_RORY(27) NF_ADDY(28) NF_RNDS2(2) NF_RORY(29) NF_ADDY(30)                        \
+    NF_RNDS2(3) NF_TERNY(31) NF_SHRY(16) NF_RNDS2(4) NF_UNPY(17) NF_RORY(18) NF_ADDY(19)
+// The SHA-NI scans (per nonce 62 sha256rnds2, 22.5 sha256msg1, 24 sha256msg2, and about 107
+// 128-bit paddd, pshufd and palignr, about 7:4:3) as 8 sha256rnds2, 3 sha256msg1, 3
+// sha256msg2, 7 vpaddd, 4 vpshufd, 3 vpalignr. The last three write their register without
+// reading it (VEX, three operands), so the sha256msg1/msg2 chains stay short.
+#define NF_OTHER_ADD(r) "vpaddd %%xmm15, %%xmm0, %%xmm" #r "\n"
+#define NF_OTHER_SHUF(r) "vpshufd $0x1b, %%xmm15, %%xmm" #r "\n"
+#define NF_OTHER_ALIGN(r) "vpalignr $4, %%xmm15, %%xmm0, %%xmm" #r "\n"
+#define NF_MIX_SHANI_UNIT                                                                          \
+    NF_RNDS2(1) NF_OTHER_ADD(9) NF_OTHER_SHUF(10) NF_RNDS2(2) NF_MSG1(9) NF_OTHER_ALIGN(11)        \
+    NF_MSG2(12) NF_RNDS2(3) NF_OTHER_ADD(13) NF_OTHER_ADD(14) NF_RNDS2(4) NF_MSG1(10)              \
+    NF_OTHER_SHUF(12) NF_MSG2(13) NF_RNDS2(5) NF_OTHER_ADD(9) NF_OTHER_ALIGN(11) NF_RNDS2(6)       \
+    NF_MSG1(11) NF_OTHER_ADD(10) NF_MSG2(14) NF_RNDS2(7) NF_OTHER_SHUF(12) NF_OTHER_ADD(13)        \
+    NF_OTHER_ALIGN(9) NF_RNDS2(8) NF_OTHER_SHUF(14) NF_OTHER_ADD(10)
+// clang-format on
+
+constexpr std::string_view MIX512_UNIT = NF_MIX_AVX512_UNIT(NF_ADDZ, NF_TERNZ, NF_RORZ, NF_SHRZ);
+constexpr std::string_view MIX256_UNIT = NF_MIX_AVX512_UNIT(NF_ADDY, NF_TERNY, NF_RORY, NF_SHRY);
+constexpr std::string_view MIX_SHANI_VL_UNIT = NF_MIX_SHANI_VL_UNIT;
+constexpr std::string_view MIX_SHANI_UNIT = NF_MIX_SHANI_UNIT;
+
+constexpr int Occurrences(std::string_view text, std::string_view word) {
+    int n = 0;
+    for (std::size_t at = text.find(word); at != std::string_view::npos;
+         at = text.find(word, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+constexpr int Lines(std::string_view text) {
+    return Occurrences(text, "\n");
+}
+
+// A unit's instructions by class, as ScanOpMix counts a path's (the SHA-NI paths' 128-bit
+// adds are `other`).
+constexpr OpMix CountUnit(std::string_view u) {
+    OpMix m;
+    m.add = Occurrences(u, "vpaddd");
+    m.logic = Occurrences(u, "vpternlogd");
+    m.rot = Occurrences(u, "vprord");
+    m.shift = Occurrences(u, "vpsrld");
+    m.other = Occurrences(u, "vpunpckldq") + Occurrences(u, "vpshufd") + Occurrences(u, "vpalignr");
+    m.rnds2 = Occurrences(u, "sha256rnds2");
+    m.msg1 = Occurrences(u, "sha256msg1");
+    m.msg2 = Occurrences(u, "sha256msg2");
+    return m;
+}
+static_assert(CountUnit(MIX512_UNIT).Total() == Lines(MIX512_UNIT), "one instruction a line");
+static_assert(CountUnit(MIX_SHANI_VL_UNIT).Total() == Lines(MIX_SHANI_VL_UNIT));
+static_assert(CountUnit(MIX_SHANI_UNIT).Total() == Lines(MIX_SHANI_UNIT));
+
+#define NF_MIX_BODY(unit, reps)                                                                    \
+    "1:\n"                                                                                         \
+    ".rept " #reps "\n" unit ".endr\n"                                                             \
+    "dec %[n]\n"                                                                                   \
+    "jnz 1b\n"
+NF_PROBE_FN(Mix512, NF_MIX_BODY(NF_MIX_AVX512_UNIT(NF_ADDZ, NF_TERNZ, NF_RORZ, NF_SHRZ), 16),
+            "vzeroupper\n")
+NF_PROBE_FN(Mix256, NF_MIX_BODY(NF_MIX_AVX512_UNIT(NF_ADDY, NF_TERNY, NF_RORY, NF_SHRY), 16),
+            "vzeroupper\n")
+NF_PROBE_FN(MixShaNiVl, NF_MIX_BODY(NF_MIX_SHANI_VL_UNIT, 24), "vzeroupper\n")
+NF_PROBE_FN(MixShaNi, NF_MIX_BODY(NF_MIX_SHANI_UNIT, 40), "")
+constexpr double MIX512_PER_ITER = 16.0 * Lines(MIX512_UNIT);
+constexpr double MIX256_PER_ITER = 16.0 * Lines(MIX256_UNIT);
+constexpr double MIX_SHANI_VL_PER_ITER = 24.0 * Lines(MIX_SHANI_VL_UNIT);
+constexpr double MIX_SHANI_PER_ITER = 40.0 * Lines(MIX_SHANI_UNIT);
 
 // 1,000 dependent register adds per iteration: 1,000 cycles.
 void AddChain(uint64_t n) {
@@ -284,6 +397,8 @@ ThroughputProbe MeasureThroughput(const CpuFeatures& f, double seconds_per_class
         r.ror256 = per_cycle(Ror256);
         r.tern256 = per_cycle(Tern256);
         r.rorshift256 = per_cycle(RorShift256);
+        r.mix512 = OpsPerSecond(Mix512, MIX512_PER_ITER, seconds_per_class);
+        r.mix256 = OpsPerSecond(Mix256, MIX256_PER_ITER, seconds_per_class);
     }
     if (f.avx2) {
         r.add256 = per_cycle(Add256);
@@ -296,12 +411,19 @@ ThroughputProbe MeasureThroughput(const CpuFeatures& f, double seconds_per_class
         r.msg2 = per_cycle(Msg2);
         r.rnds2_msg2 = OpsPerSecond(Rnds2Msg2, SHA_MIX_INSNS_PER_ITER, seconds_per_class);
         r.add128 = per_cycle(Add128);
+        if (f.avx2) { // VEX forms
+            r.mix_shani = OpsPerSecond(MixShaNi, MIX_SHANI_PER_ITER, seconds_per_class);
+        }
+        if (f.avx512) {
+            r.mix_shani_vl = OpsPerSecond(MixShaNiVl, MIX_SHANI_VL_PER_ITER, seconds_per_class);
+        }
     }
     const double clock_after = OpsPerSecond(AddChain, ADDS_PER_ITER, seconds_per_class);
     r.clock_hz = (clock_before + clock_after) / 2;
-    for (double* x : {&r.add512, &r.tern512, &r.ror512, &r.shift512, &r.rorshift512, &r.add256,
-                      &r.xor256, &r.shift256, &r.ror256, &r.tern256, &r.rorshift256, &r.rnds2,
-                      &r.msg1, &r.msg2, &r.rnds2_msg2, &r.add128}) {
+    for (double* x : {&r.add512,      &r.tern512, &r.ror512,   &r.shift512,     &r.rorshift512,
+                      &r.add256,      &r.xor256,  &r.shift256, &r.ror256,       &r.tern256,
+                      &r.rorshift256, &r.rnds2,   &r.msg1,     &r.msg2,         &r.rnds2_msg2,
+                      &r.add128,      &r.mix512,  &r.mix256,   &r.mix_shani_vl, &r.mix_shani}) {
         *x /= r.clock_hz;
     }
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -376,6 +498,26 @@ std::optional<OpMix> ScanOpMix(std::string_view impl) {
     return std::nullopt;
 }
 
+std::optional<OpMix> ProbeMixUnit(std::string_view impl) {
+#if defined(__x86_64__)
+    if (StartsWith(impl, "avx512vl")) {
+        return CountUnit(MIX256_UNIT);
+    }
+    if (StartsWith(impl, "avx512")) {
+        return CountUnit(MIX512_UNIT);
+    }
+    if (StartsWith(impl, "sha-ni-vl")) {
+        return CountUnit(MIX_SHANI_VL_UNIT);
+    }
+    if (StartsWith(impl, "sha-ni")) {
+        return CountUnit(MIX_SHANI_UNIT);
+    }
+#else
+    (void)impl;
+#endif
+    return std::nullopt;
+}
+
 std::optional<ScanBoundResult> ScanBound(std::string_view impl, const ThroughputProbe& p) {
     const std::optional<OpMix> mix = ScanOpMix(impl);
     if (!mix || p.clock_hz <= 0) {
@@ -395,6 +537,12 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
         }
         return true;
     };
+    // The path's own mix, where the probe measured it: every operation at the mix's rate.
+    auto consider_mix = [&](double per_cycle) {
+        if (per_cycle > 0) {
+            consider(mix->Total(), per_cycle, "the scan's mix");
+        }
+    };
     const OpMix& m = *mix;
     bool ok = true;
     const double alu = m.add + m.logic + m.rot + m.shift + m.other;
@@ -404,12 +552,14 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
              consider(m.logic, p.tern256, "ternary logic") &&
              consider(m.rot, p.ror256, "rotates") && consider(m.shift, p.shift256, "shifts") &&
              consider((m.rot + m.shift), p.rorshift256, "rotates+shifts");
+        consider_mix(p.mix256);
     } else if (StartsWith(impl, "avx512")) {
         const double widest = std::max({p.add512, p.tern512, p.ror512, p.shift512});
         ok = consider(alu, widest, "all ALU") && consider(m.add, p.add512, "adds") &&
              consider(m.logic, p.tern512, "ternary logic") &&
              consider(m.rot, p.ror512, "rotates") && consider(m.shift, p.shift512, "shifts") &&
              consider((m.rot + m.shift), p.rorshift512, "rotates+shifts");
+        consider_mix(p.mix512);
     } else if (StartsWith(impl, "avx2")) {
         const double widest = std::max({p.add256, p.xor256, p.shift256});
         ok = consider(alu, widest, "all ALU") && consider(m.add, p.add256, "adds") &&
@@ -422,12 +572,14 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
              consider(m.logic, p.tern256, "ternary logic") &&
              consider(m.rot, p.ror256, "rotates") && consider(m.shift, p.shift256, "shifts") &&
              consider((m.rot + m.shift), p.rorshift256, "rotates+shifts");
+        consider_mix(p.mix_shani_vl);
     } else { // sha-ni
         // sha256rnds2 and sha256msg2 together at their mixed rate (measured in about the
         // scan's proportion): where they share the SHA unit, this sets the bound.
         ok = consider(m.rnds2, p.rnds2, "sha256rnds2") && consider(m.msg1, p.msg1, "sha256msg1") &&
              consider(m.msg2, p.msg2, "sha256msg2") && consider(m.other, p.add128, "128-bit ALU") &&
              consider(m.rnds2 + m.msg2, p.rnds2_msg2, "sha256rnds2+msg2");
+        consider_mix(p.mix_shani);
     }
     if (!ok || best.cycles_per_nonce <= 0) {
         return std::nullopt;

@@ -12,10 +12,11 @@
 // The model (ScanBound): a path's operations per nonce come from its source (ScanOpMix: the
 // kernel of scan_kernel.hpp run on a counting lane type, constants folded and dead work
 // dropped, each abstract operation mapped to the path's instructions). Each class needs
-// count / rate cycles, and all vector ALU operations together need total / (the fastest
-// class's rate) cycles; the bound is the largest of these: a lower bound on cycles per nonce
-// that ignores latency, the front end, loads and stores. "% of bound" is the measured rate over
-// the rate at that bound.
+// count / rate cycles, all vector ALU operations together need total / (the fastest class's
+// rate) cycles, and all of the path's operations need total / (the rate of the path's own mix,
+// measured in its proportions) cycles; the bound is the largest of these: a lower bound on
+// cycles per nonce that ignores latency, the front end, loads and stores. "% of bound" is the
+// measured rate over the rate at that bound.
 #pragma once
 
 #include <optional>
@@ -36,7 +37,11 @@ struct ThroughputProbe {
     // SHA extensions and the 128-bit adds around them
     double rnds2 = 0, msg1 = 0, msg2 = 0, add128 = 0;
     double rnds2_msg2 = 0; // sha256rnds2 and sha256msg2 mixed 10:4
-    double seconds = 0;    // how long the probe took
+    // The paths' own mixes (ProbeMixUnit): the AVX-512 scans' four classes on 512-bit and on
+    // 256-bit registers, sha-ni-vl-8way's sha256rnds2 with its 256-bit schedule operations,
+    // and the SHA-NI scans' sha256rnds2, sha256msg1/msg2 and 128-bit adds.
+    double mix512 = 0, mix256 = 0, mix_shani_vl = 0, mix_shani = 0;
+    double seconds = 0; // how long the probe took
 };
 
 // Measures every class this CPU has; `seconds_per_class` is the time spent on each timed run
@@ -47,8 +52,14 @@ ThroughputProbe MeasureThroughput(const CpuFeatures& features, double seconds_pe
 struct OpMix {
     double add = 0, logic = 0, rot = 0, shift = 0, other = 0; // vector ALU
     double rnds2 = 0, msg1 = 0, msg2 = 0;                     // SHA extensions
-    double Total() const { return add + logic + rot + shift + other + rnds2 + msg1 + msg2; }
+    constexpr double Total() const {
+        return add + logic + rot + shift + other + rnds2 + msg1 + msg2;
+    }
 };
+
+// The instructions of one unit of the probe's mix for a path ("avx512-16way", "sha-ni-vl-8way",
+// ...), by class: what the mix's rate was measured on. nullopt for a path with no mix.
+std::optional<OpMix> ProbeMixUnit(std::string_view impl);
 
 // The op mix of a path by its CpuImpl name ("avx512-16way-x2", "sha-ni-8way"); nullopt for a
 // path the model does not cover (sse41, generic).

@@ -1,6 +1,7 @@
 // The bound model of miner/cpu/throughput_probe.hpp on made-up throughputs, and the probe on
 // this machine (plausible ranges only: its figures depend on the CPU and its load).
 #include <algorithm>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -100,6 +101,58 @@ TEST(ThroughputBound, ShaNiWithVectorSchedulesCountsTheRoundsAmongTheVectorOpera
     EXPECT_EQ(bound->limit, "all ALU");
 }
 
+TEST(ThroughputBound, ThePathsOwnMixSetsItWhenItRunsSlowerThanTheClassesSay) {
+    const auto mix = ScanOpMix("avx512-16way");
+    ASSERT_TRUE(mix.has_value());
+    ThroughputProbe p = FakeProbe();
+    const double by_classes = ScanBound("avx512-16way", p)->cycles_per_nonce;
+    p.mix512 = 100; // faster than the classes allow: no effect
+    EXPECT_DOUBLE_EQ(ScanBound("avx512-16way", p)->cycles_per_nonce, by_classes);
+    p.mix512 = 1.5; // slower than the four a cycle of the fastest class
+    const auto bound = ScanBound("avx512-16way", p);
+    ASSERT_TRUE(bound.has_value());
+    EXPECT_DOUBLE_EQ(bound->cycles_per_nonce, mix->Total() / 1.5);
+    EXPECT_EQ(bound->limit, "the scan's mix");
+
+    ThroughputProbe q = FakeProbe();
+    q.rnds2 = 1;
+    q.add256 = q.tern256 = 4;
+    q.ror256 = q.shift256 = q.rorshift256 = 2;
+    q.mix_shani_vl = 2;
+    const auto vl = ScanOpMix("sha-ni-vl-8way");
+    const auto b2 = ScanBound("sha-ni-vl-8way", q);
+    ASSERT_TRUE(vl && b2);
+    EXPECT_DOUBLE_EQ(b2->cycles_per_nonce, vl->Total() / 2);
+    EXPECT_EQ(b2->limit, "the scan's mix");
+}
+
+// The probe's mixes must stay in the proportions of the paths they bound.
+TEST(ThroughputBound, TheProbesMixesHaveThePathsProportions) {
+#if defined(__x86_64__)
+    for (const char* impl : {"avx512-16way", "avx512vl-8way", "sha-ni-vl-8way", "sha-ni-2way"}) {
+        SCOPED_TRACE(impl);
+        const std::optional<OpMix> unit = ProbeMixUnit(impl);
+        const auto path = ScanOpMix(impl);
+        ASSERT_TRUE(unit && path);
+        auto share = [](const OpMix& m, double part) { return part / m.Total(); };
+        EXPECT_NEAR(share(*unit, unit->rnds2), share(*path, path->rnds2), 0.02);
+        EXPECT_NEAR(share(*unit, unit->msg1), share(*path, path->msg1), 0.02);
+        EXPECT_NEAR(share(*unit, unit->msg2), share(*path, path->msg2), 0.02);
+        if (std::string_view(impl).substr(0, 6) == "sha-ni" && path->msg2 > 0) {
+            continue; // the SHA-NI paths' other operations are one class in the model
+        }
+        EXPECT_NEAR(share(*unit, unit->add), share(*path, path->add), 0.02);
+        EXPECT_NEAR(share(*unit, unit->logic), share(*path, path->logic), 0.02);
+        EXPECT_NEAR(share(*unit, unit->rot), share(*path, path->rot), 0.02);
+        EXPECT_NEAR(share(*unit, unit->shift), share(*path, path->shift), 0.02);
+        EXPECT_NEAR(share(*unit, unit->other), share(*path, path->other), 0.02);
+    }
+    EXPECT_FALSE(ProbeMixUnit("generic").has_value());
+#else
+    GTEST_SKIP() << "the probe's mixes are x86-64 assembly";
+#endif
+}
+
 TEST(ThroughputBound, NoBoundWithoutTheMeasurementOrTheModel) {
     ThroughputProbe no_sha = FakeProbe();
     no_sha.rnds2 = 0;
@@ -119,6 +172,28 @@ TEST(ThroughputProbeRun, GivesPlausibleFiguresOnThisMachine) {
         EXPECT_LT(p.add256, 16) << "more than 16 vector adds a cycle: the clock is wrong";
     } else {
         EXPECT_EQ(p.add256, 0);
+    }
+    // A mix cannot run much faster than its fastest class, nor more than 16 vector operations
+    // a cycle; it is measured exactly where the CPU has every class in it.
+    if (f.avx512) {
+        EXPECT_GT(p.mix512, 0.1);
+        EXPECT_LT(p.mix512, 1.25 * std::max({p.add512, p.tern512, p.ror512, p.shift512}));
+        EXPECT_GT(p.mix256, 0.1);
+        EXPECT_LT(p.mix256, 16);
+    } else {
+        EXPECT_EQ(p.mix512, 0);
+    }
+    if (f.sha_ni && f.avx512) {
+        EXPECT_GT(p.mix_shani_vl, 0.1);
+        EXPECT_LT(p.mix_shani_vl, 16);
+    } else {
+        EXPECT_EQ(p.mix_shani_vl, 0);
+    }
+    if (f.sha_ni && f.avx2) {
+        EXPECT_GT(p.mix_shani, 0.1);
+        EXPECT_LT(p.mix_shani, 16);
+    } else {
+        EXPECT_EQ(p.mix_shani, 0);
     }
     EXPECT_LT(p.seconds, 5.0);
 #else
