@@ -203,6 +203,11 @@ NF_ALWAYS_INLINE void ZipStep(const nonceforge::core::ScanPrecomp& p, const Cons
         if constexpr (P == 30) {
             // Lane 0 (F) of the last ABEF is e after round 60, and H7 = IV7 + e.
             for (int j = 0; j < G; ++j) {
+                // Used here, in every iteration: otherwise GCC sees that the first two
+                // iterations drop these results and sinks the second hash's rounds below
+                // that test, out of the zip (their K + W pairs then go through general
+                // registers and the stack, read before the tasks' stores).
+                asm volatile("" : : "x"(r.x[j]));
                 const uint32_t h7 = uint32_t(_mm_cvtsi128_si32(r.x[j])) + IV[7];
                 pass |= uint32_t(__builtin_bswap32(h7) <= p.target_top) << (N0 + j);
             }
