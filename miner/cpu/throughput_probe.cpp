@@ -105,9 +105,9 @@ constexpr double SHA_MIX_INSNS_PER_ITER = 8 * 14;
 // loops (bench/count_scan_ops.py), interleaved evenly, each instruction on its own register
 // chain. On a core where classes share pipes, or where the scheduler does not spread them
 // over the pipes as a model would, the mix runs slower than the per-class limits say; its
-// rate is what the core allows for that mix. Vector chains are on registers 16..31 (EVEX), so
-// they never meet the SHA chains on 1..12. xmm16..31 are not named as clobbered: the file is
-// compiled without AVX-512, so the compiler never keeps a value in them.
+// rate is what the core allows for that mix. The AVX-512 mixes' chains are on registers 16..31
+// (EVEX), so they never meet the SHA chains on 1..12. xmm16..31 are not named as clobbered:
+// the file is compiled without AVX-512, so the compiler never keeps a value in them.
 #define NF_MIX_OP(insn, width, r) insn " %%" width #r ", %%" width #r "\n"
 #define NF_ADDZ(r) "vpaddd %%zmm14, " NF_MIX_OP("", "zmm", r)
 #define NF_TERNZ(r) "vpternlogd $0x96, %%zmm14, %%zmm15, %%zmm" #r "\n"
@@ -194,6 +194,7 @@ constexpr OpMix CountUnit(std::string_view u) {
     return m;
 }
 static_assert(CountUnit(MIX512_UNIT).Total() == Lines(MIX512_UNIT), "one instruction a line");
+static_assert(CountUnit(MIX256_UNIT).Total() == Lines(MIX256_UNIT));
 static_assert(CountUnit(MIX_SHANI_VL_UNIT).Total() == Lines(MIX_SHANI_VL_UNIT));
 static_assert(CountUnit(MIX_SHANI_UNIT).Total() == Lines(MIX_SHANI_UNIT));
 
