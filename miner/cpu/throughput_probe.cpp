@@ -1,6 +1,7 @@
 #include "miner/cpu/throughput_probe.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -13,6 +14,33 @@
 namespace nonceforge::miner::cpu {
 
 namespace {
+
+constexpr int Occurrences(std::string_view text, std::string_view word) {
+    int n = 0;
+    for (std::size_t at = text.find(word); at != std::string_view::npos;
+         at = text.find(word, at + 1)) {
+        ++n;
+    }
+    return n;
+}
+constexpr int Lines(std::string_view text) {
+    return Occurrences(text, "\n");
+}
+
+// A unit's instructions by class, as ScanOpMix counts a path's (the SHA-NI paths' 128-bit
+// adds are `other`).
+constexpr OpMix CountUnit(std::string_view u) {
+    OpMix m;
+    m.add = Occurrences(u, "vpaddd");
+    m.logic = Occurrences(u, "vpternlogd");
+    m.rot = Occurrences(u, "vprord");
+    m.shift = Occurrences(u, "vpsrld");
+    m.other = Occurrences(u, "vpunpckldq") + Occurrences(u, "vpshufd") + Occurrences(u, "vpalignr");
+    m.rnds2 = Occurrences(u, "sha256rnds2");
+    m.msg1 = Occurrences(u, "sha256msg1");
+    m.msg2 = Occurrences(u, "sha256msg2");
+    return m;
+}
 
 // ---- The probe ---------------------------------------------------------------------------
 
@@ -167,32 +195,6 @@ constexpr std::string_view MIX256_UNIT = NF_MIX_AVX512_UNIT(NF_ADDY, NF_TERNY, N
 constexpr std::string_view MIX_SHANI_VL_UNIT = NF_MIX_SHANI_VL_UNIT;
 constexpr std::string_view MIX_SHANI_UNIT = NF_MIX_SHANI_UNIT;
 
-constexpr int Occurrences(std::string_view text, std::string_view word) {
-    int n = 0;
-    for (std::size_t at = text.find(word); at != std::string_view::npos;
-         at = text.find(word, at + 1)) {
-        ++n;
-    }
-    return n;
-}
-constexpr int Lines(std::string_view text) {
-    return Occurrences(text, "\n");
-}
-
-// A unit's instructions by class, as ScanOpMix counts a path's (the SHA-NI paths' 128-bit
-// adds are `other`).
-constexpr OpMix CountUnit(std::string_view u) {
-    OpMix m;
-    m.add = Occurrences(u, "vpaddd");
-    m.logic = Occurrences(u, "vpternlogd");
-    m.rot = Occurrences(u, "vprord");
-    m.shift = Occurrences(u, "vpsrld");
-    m.other = Occurrences(u, "vpunpckldq") + Occurrences(u, "vpshufd") + Occurrences(u, "vpalignr");
-    m.rnds2 = Occurrences(u, "sha256rnds2");
-    m.msg1 = Occurrences(u, "sha256msg1");
-    m.msg2 = Occurrences(u, "sha256msg2");
-    return m;
-}
 static_assert(CountUnit(MIX512_UNIT).Total() == Lines(MIX512_UNIT), "one instruction a line");
 static_assert(CountUnit(MIX256_UNIT).Total() == Lines(MIX256_UNIT));
 static_assert(CountUnit(MIX_SHANI_VL_UNIT).Total() == Lines(MIX_SHANI_VL_UNIT));
@@ -377,6 +379,32 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
     return s.substr(0, prefix.size()) == prefix;
 }
 
+// Which of the probe's mixes bounds a path (by name prefix, longest first), and its rate.
+struct PathMix {
+    std::string_view prefix;
+    std::string_view unit;
+    double ThroughputProbe::*rate;
+};
+#if defined(__x86_64__)
+constexpr PathMix PATH_MIXES[] = {
+    {"avx512vl", MIX256_UNIT, &ThroughputProbe::mix256},
+    {"avx512", MIX512_UNIT, &ThroughputProbe::mix512},
+    {"sha-ni-vl", MIX_SHANI_VL_UNIT, &ThroughputProbe::mix_shani_vl},
+    {"sha-ni", MIX_SHANI_UNIT, &ThroughputProbe::mix_shani},
+};
+#else
+constexpr std::array<PathMix, 0> PATH_MIXES{};
+#endif
+
+const PathMix* FindPathMix(std::string_view impl) {
+    for (const PathMix& m : PATH_MIXES) {
+        if (StartsWith(impl, m.prefix)) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
 } // namespace
 
 ThroughputProbe MeasureThroughput(const CpuFeatures& f, double seconds_per_class) {
@@ -500,23 +528,8 @@ std::optional<OpMix> ScanOpMix(std::string_view impl) {
 }
 
 std::optional<OpMix> ProbeMixUnit(std::string_view impl) {
-#if defined(__x86_64__)
-    if (StartsWith(impl, "avx512vl")) {
-        return CountUnit(MIX256_UNIT);
-    }
-    if (StartsWith(impl, "avx512")) {
-        return CountUnit(MIX512_UNIT);
-    }
-    if (StartsWith(impl, "sha-ni-vl")) {
-        return CountUnit(MIX_SHANI_VL_UNIT);
-    }
-    if (StartsWith(impl, "sha-ni")) {
-        return CountUnit(MIX_SHANI_UNIT);
-    }
-#else
-    (void)impl;
-#endif
-    return std::nullopt;
+    const PathMix* m = FindPathMix(impl);
+    return m ? std::optional(CountUnit(m->unit)) : std::nullopt;
 }
 
 std::optional<ScanBoundResult> ScanBound(std::string_view impl, const ThroughputProbe& p) {
@@ -538,12 +551,6 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
         }
         return true;
     };
-    // The path's own mix, where the probe measured it: every operation at the mix's rate.
-    auto consider_mix = [&](double per_cycle) {
-        if (per_cycle > 0) {
-            consider(mix->Total(), per_cycle, "the scan's mix");
-        }
-    };
     const OpMix& m = *mix;
     bool ok = true;
     const double alu = m.add + m.logic + m.rot + m.shift + m.other;
@@ -553,14 +560,12 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
              consider(m.logic, p.tern256, "ternary logic") &&
              consider(m.rot, p.ror256, "rotates") && consider(m.shift, p.shift256, "shifts") &&
              consider((m.rot + m.shift), p.rorshift256, "rotates+shifts");
-        consider_mix(p.mix256);
     } else if (StartsWith(impl, "avx512")) {
         const double widest = std::max({p.add512, p.tern512, p.ror512, p.shift512});
         ok = consider(alu, widest, "all ALU") && consider(m.add, p.add512, "adds") &&
              consider(m.logic, p.tern512, "ternary logic") &&
              consider(m.rot, p.ror512, "rotates") && consider(m.shift, p.shift512, "shifts") &&
              consider((m.rot + m.shift), p.rorshift512, "rotates+shifts");
-        consider_mix(p.mix512);
     } else if (StartsWith(impl, "avx2")) {
         const double widest = std::max({p.add256, p.xor256, p.shift256});
         ok = consider(alu, widest, "all ALU") && consider(m.add, p.add256, "adds") &&
@@ -573,14 +578,16 @@ std::optional<ScanBoundResult> ScanBound(std::string_view impl, const Throughput
              consider(m.logic, p.tern256, "ternary logic") &&
              consider(m.rot, p.ror256, "rotates") && consider(m.shift, p.shift256, "shifts") &&
              consider((m.rot + m.shift), p.rorshift256, "rotates+shifts");
-        consider_mix(p.mix_shani_vl);
     } else { // sha-ni
         // sha256rnds2 and sha256msg2 together at their mixed rate (measured in about the
         // scan's proportion): where they share the SHA unit, this sets the bound.
         ok = consider(m.rnds2, p.rnds2, "sha256rnds2") && consider(m.msg1, p.msg1, "sha256msg1") &&
              consider(m.msg2, p.msg2, "sha256msg2") && consider(m.other, p.add128, "128-bit ALU") &&
              consider(m.rnds2 + m.msg2, p.rnds2_msg2, "sha256rnds2+msg2");
-        consider_mix(p.mix_shani);
+    }
+    // The path's own mix, where the probe measured it: every operation at the mix's rate.
+    if (const PathMix* pm = FindPathMix(impl); pm && p.*pm->rate > 0) {
+        consider(m.Total(), p.*pm->rate, "the scan's mix");
     }
     if (!ok || best.cycles_per_nonce <= 0) {
         return std::nullopt;
